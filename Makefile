@@ -1,0 +1,43 @@
+# Two commands: `make demo` and `make test`. Both create .venv when it is missing and install
+# the package with the pinned tools from constraints.txt (also applied to build dependencies).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo test lint typecheck workflows selfcheck pytest bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python -m incidentops.demo
+
+test: $(STAMP) lint typecheck workflows selfcheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+workflows: $(STAMP)
+	$(BIN)/actionlint .github/workflows/*.yml
+	$(BIN)/zizmor --offline --pedantic .github/workflows/
+
+selfcheck: $(STAMP)
+	$(BIN)/incidentops validate --strict
+
+pytest: $(STAMP)
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/validate.py
+
+clean:
+	rm -rf $(VENV) .incidentops-cache build dist

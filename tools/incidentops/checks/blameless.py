@@ -1,0 +1,72 @@
+"""Postmortems are blameless: no person is the subject of a blame phrase.
+
+A sentence where someone from ``oncall/people.yaml`` (by handle, GitHub login, first or last
+name) fills the ``{person}`` of a phrase in ``postmortems.blame_phrases`` ("{person} caused",
+"{person} broke", "{person}'s mistake", "{person} forgot", ...) is a warning that quotes the
+sentence. Write about systems and processes: what allowed the mistake, not who made it.
+
+Passing::
+
+    The deployment pipeline lacked a pre-release check for schema changes.
+
+Failing::
+
+    Alice broke checkout by deploying the schema change without testing.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from functools import cache
+
+from incidentops.checks.context import RepoHit, Repository
+from incidentops.rules import Rule, documented
+
+RULE = next(
+    documented(
+        sys.modules[__name__],
+        Rule("blameless", "warning", "a postmortem sentence blames a person", ("postmortem",)),
+    )
+)
+
+
+@cache
+def _patterns(phrases: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(
+        re.compile(
+            r"(?<![\w@])@?"
+            + re.escape(phrase).replace(re.escape("{person}"), r"(?P<person>[A-Za-z][\w.-]*)"),
+            re.IGNORECASE,
+        )
+        for phrase in phrases
+        if "{person}" in phrase
+    )
+
+
+def check(repo: Repository) -> Iterator[RepoHit]:
+    names: set[str] = set()
+    for facts in repo.of_kind("people"):
+        for handle, aliases in facts.info.get("names", {}).items():
+            names.add(handle.lower())
+            names.update(alias.lower() for alias in aliases if len(alias) > 1)
+    if not names:
+        return
+    patterns = _patterns(repo.config.blame_phrases)
+    for facts in repo.of_kind("postmortem"):
+        for line, sentence in facts.info.get("prose", ()):
+            for pattern in patterns:
+                match = pattern.search(sentence)
+                if match and match.group("person").lower().rstrip(".") in names:
+                    quoted = sentence if len(sentence) <= 120 else sentence[:119] + "…"
+                    yield (
+                        facts.path,
+                        line,
+                        1,
+                        (
+                            f'blames {match.group("person")}: "{quoted}" — describe what in the '
+                            "system or process allowed it"
+                        ),
+                    )
+                    break

@@ -1,0 +1,59 @@
+"""Everything a file names exists: people, services, runbooks, schedules, escalation policies,
+incidents, postmortems and alerts.
+
+A handle in ``roles``, a service in ``services``, a runbook path, the ``schedule`` of a service,
+an action item's ``owner``: a typo in any of them silently breaks paging or reporting, so each
+is checked against what the repository defines (``oncall/people.yaml``,
+``oncall/services.yaml``, the runbook and postmortem files, ``oncall/schedules/``,
+``oncall/escalation/``). Runbook ``alerts`` are checked when any service lists its alerts.
+
+Passing::
+
+    roles: {commander: alice}      # alice is in oncall/people.yaml
+
+Failing::
+
+    roles: {commander: alcie}      # unknown person 'alcie' (did you mean 'alice'?)
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections.abc import Iterator
+
+from incidentops.checks.context import RepoHit, Repository
+from incidentops.rules import Rule, documented
+
+RULE = next(
+    documented(
+        sys.modules[__name__],
+        Rule("unknown-reference", "error", "a name or path that the repository does not define"),
+    )
+)
+
+_WHERE = {
+    "person": "oncall/people.yaml",
+    "service": "oncall/services.yaml",
+    "schedule": "oncall/schedules/",
+    "escalation": "oncall/escalation/",
+    "runbook": "runbooks/",
+    "incident": "incidents/",
+    "postmortem": "postmortems/",
+    "alert": "the alerts of oncall/services.yaml",
+}
+
+
+def check(repo: Repository) -> Iterator[RepoHit]:
+    defined = repo.defined
+    for facts in repo.facts.values():
+        for kind, value, line, column in facts.refs:
+            if kind == "alert" and "alert" not in defined:
+                continue
+            names = defined.get(kind, {})
+            if value in names:
+                continue
+            hint = difflib.get_close_matches(value, list(names), n=1)
+            advice = f"; did you mean {hint[0]!r}?" if hint else ""
+            where = _WHERE.get(kind, kind)
+            yield facts.path, line, column, f"unknown {kind} {value!r} (not in {where}){advice}"

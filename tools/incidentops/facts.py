@@ -1,0 +1,202 @@
+"""Per-file summaries for the repository checks: what a file defines and what it names.
+
+Extraction runs on files that may have failed their schema, so it tolerates wrong types.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable
+from pathlib import PurePosixPath
+from typing import Any
+
+from incidentops.checks.context import FileContext, FileFacts
+from incidentops.markdown import MarkdownDoc, anchors, plain_text, walk
+
+
+def extract(ctx: FileContext) -> FileFacts:
+    facts = FileFacts(ctx.path, ctx.kind)
+    extractor = _EXTRACTORS.get(ctx.kind)
+    if extractor is not None:
+        extractor(ctx, facts)
+    if ctx.body is not None:
+        _markdown_facts(ctx, ctx.body, facts)
+    return facts
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _people(ctx: FileContext, facts: FileFacts) -> None:
+    for i, person in enumerate(_list(ctx.data.get("people"))):
+        person = _dict(person)
+        if isinstance(person.get("handle"), str):
+            facts.define("person", person["handle"], ctx.at("people", i, "handle"))
+            names = str(person.get("name", "")).split()
+            facts.info.setdefault("names", {})[person["handle"]] = [
+                *names,
+                str(person.get("github", "")),
+            ]
+        if isinstance(person.get("github"), str):
+            facts.define("github", person["github"], ctx.at("people", i, "github"))
+
+
+def _services(ctx: FileContext, facts: FileFacts) -> None:
+    for i, service in enumerate(_list(ctx.data.get("services"))):
+        service = _dict(service)
+        if isinstance(service.get("name"), str):
+            facts.define("service", service["name"], ctx.at("services", i, "name"))
+        facts.ref("schedule", service.get("schedule"), ctx.at("services", i, "schedule"))
+        facts.ref("escalation", service.get("escalation"), ctx.at("services", i, "escalation"))
+        for j, runbook in enumerate(_list(service.get("runbooks"))):
+            facts.ref("runbook", runbook, ctx.at("services", i, "runbooks", j))
+        for j, alert in enumerate(_list(service.get("alerts"))):
+            facts.define("alert", alert, ctx.at("services", i, "alerts", j))
+
+
+def _schedule(ctx: FileContext, facts: FileFacts) -> None:
+    facts.define("schedule", ctx.data.get("id"), ctx.at("id"))
+    for i, layer in enumerate(_list(ctx.data.get("layers"))):
+        layer = _dict(layer)
+        for j, member in enumerate(_list(layer.get("members"))):
+            facts.ref("person", member, ctx.at("layers", i, "members", j))
+        for v, version in enumerate(_list(layer.get("versions"))):
+            for j, member in enumerate(_list(_dict(version).get("members"))):
+                facts.ref("person", member, ctx.at("layers", i, "versions", v, "members", j))
+    for i, override in enumerate(_list(ctx.data.get("overrides"))):
+        for key in ("replace", "with", "add", "remove"):
+            facts.ref("person", _dict(override).get(key), ctx.at("overrides", i, key))
+
+
+def _escalation(ctx: FileContext, facts: FileFacts) -> None:
+    facts.define("escalation", ctx.data.get("id"), ctx.at("id"))
+    for i, step in enumerate(_list(ctx.data.get("steps"))):
+        for j, target in enumerate(_list(_dict(step).get("notify"))):
+            if isinstance(target, str) and ":" in target:
+                kind, _, name = target.partition(":")
+                kind = "person" if kind == "person" else kind
+                facts.ref(kind, name, ctx.at("steps", i, "notify", j))
+
+
+_INCIDENT_INFO = (
+    "id",
+    "severity",
+    "status",
+    "declared_at",
+    "resolved_at",
+    "closed_at",
+    "postmortem",
+)
+
+
+def _incident(ctx: FileContext, facts: FileFacts) -> None:
+    data = ctx.data
+    if isinstance(data.get("id"), str):
+        facts.define("incident", data["id"], ctx.at("id"))
+    facts.info.update({key: data.get(key) for key in _INCIDENT_INFO})
+    for i, service in enumerate(_list(data.get("services"))):
+        facts.ref("service", service, ctx.at("services", i))
+    facts.ref("person", data.get("declared_by"), ctx.at("declared_by"))
+    for role, handle in _dict(data.get("roles")).items():
+        facts.ref("person", handle, ctx.at("roles", role))
+    for i, path in enumerate(_list(data.get("runbooks"))):
+        facts.ref("runbook", path, ctx.at("runbooks", i))
+    for i, event in enumerate(_list(data.get("timeline"))):
+        facts.ref("person", _dict(event).get("actor"), ctx.at("timeline", i, "actor"))
+    for i, update in enumerate(_list(data.get("updates"))):
+        facts.ref("person", _dict(update).get("author"), ctx.at("updates", i, "author"))
+    facts.ref("postmortem", data.get("postmortem"), ctx.at("postmortem"))
+
+
+def _postmortem(ctx: FileContext, facts: FileFacts) -> None:
+    data = ctx.data
+    facts.define("postmortem", ctx.path, (1, 1))
+    facts.info["whys"] = _count_whys(ctx)
+    facts.ref("incident", data.get("incident"), ctx.at("incident"))
+    facts.info.update(
+        {"incident": data.get("incident"), "status": data.get("status"), "due": data.get("due")}
+    )
+    for i, author in enumerate(_list(data.get("authors"))):
+        facts.ref("person", author, ctx.at("authors", i))
+    for i, item in enumerate(_list(data.get("action_items"))):
+        facts.ref("person", _dict(item).get("owner"), ctx.at("action_items", i, "owner"))
+
+
+def _count_whys(ctx: FileContext) -> int:
+    """List items in the Root cause section that ask or answer a "why"."""
+    count = 0
+    for section in ctx.sections:
+        if not section.title.lower().startswith("root cause"):
+            continue
+        for token in section.tokens:
+            for node in walk(token):
+                if node["type"] == "list_item" and "why" in plain_text(node)[:40].lower():
+                    count += 1
+        break
+    return count
+
+
+def _runbook(ctx: FileContext, facts: FileFacts) -> None:
+    data = ctx.data
+    facts.define("runbook", ctx.path, (1, 1))
+    for i, service in enumerate(_list(data.get("services"))):
+        facts.ref("service", service, ctx.at("services", i))
+    for i, alert in enumerate(_list(data.get("alerts"))):
+        facts.ref("alert", alert, ctx.at("alerts", i))
+    facts.ref("person", data.get("owner"), ctx.at("owner"))
+    facts.info.update(
+        {
+            "last_reviewed": data.get("last_reviewed"),
+            "review_every_days": data.get("review_every_days"),
+            "reviewed_line": ctx.at("last_reviewed")[0],
+        }
+    )
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+def _markdown_facts(ctx: FileContext, body: MarkdownDoc, facts: FileFacts) -> None:
+    """Anchors this file offers, relative links it makes, prose sentences for blame checks."""
+    facts.info["anchors"] = anchors(ctx.sections)
+    links: list[list[Any]] = []
+    prose: list[list[Any]] = []
+    for block, line in body.blocks():
+        for token in walk(block):
+            if token["type"] == "link":
+                url = str(token.get("attrs", {}).get("url", ""))
+                if url and not _EXTERNAL.match(url) and not url.startswith("//"):
+                    target, _, anchor = url.partition("#")
+                    resolved = _resolve(ctx.path, target) if target else ctx.path
+                    where = body.find_line(f"]({url}", line)
+                    links.append([resolved, anchor, where, url])
+            if token["type"] in ("paragraph", "block_text"):
+                for sentence in _SENTENCE_END.split(plain_text(token)):
+                    if sentence.strip():
+                        prose.append([body.find_line(sentence[:30], line), sentence.strip()])
+    facts.info["links"] = links
+    facts.info["prose"] = prose
+
+
+def _resolve(source: str, target: str) -> str:
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    return posixpath.normpath(str(PurePosixPath(source).parent / target))
+
+
+_EXTRACTORS: dict[str, Callable[[FileContext, FileFacts], None]] = {
+    "people": _people,
+    "services": _services,
+    "schedule": _schedule,
+    "escalation": _escalation,
+    "incident": _incident,
+    "postmortem": _postmortem,
+    "runbook": _runbook,
+}

@@ -1,0 +1,118 @@
+"""One file through the pipeline: read -> parse -> schema -> file checks -> facts.
+
+Pure apart from reading the file; the result is plain data, cached by content hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from incidentops import schemas
+from incidentops.checks import RULES, file_checks
+from incidentops.checks.context import FileContext, FileFacts
+from incidentops.config import Config
+from incidentops.facts import extract
+from incidentops.findings import Finding
+from incidentops.loader import Limits, LoadProblem, load_yaml, read_text, split_front_matter
+from incidentops.markdown import MarkdownDoc
+
+MARKDOWN_KINDS = frozenset({"runbook", "postmortem"})
+_DIRECTIVE = re.compile(r"(?:<!--|#)\s*incidentops:\s*(disable|enable|disable-next-line)=([\w,-]+)")
+EVERYWHERE = 10**9
+
+
+@dataclass
+class FileResult:
+    path: str
+    kind: str
+    digest: str
+    findings: list[Finding] = field(default_factory=list)
+    facts: FileFacts | None = None
+    directives: list[list[Any]] = field(default_factory=list)  # [rule, first line, last line]
+    value: Any = None  # the loaded data, only kept for the configuration file
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "digest": self.digest,
+            "findings": [f.as_dict() for f in self.findings],
+            "facts": self.facts.as_dict() if self.facts else None,
+            "directives": self.directives,
+        }
+
+    @classmethod
+    def from_dict(cls, path: str, data: dict[str, Any]) -> FileResult:
+        facts = FileFacts.from_dict(path, data["facts"]) if data["facts"] else None
+        findings = [Finding.from_dict(f) for f in data["findings"]]
+        return cls(path, data["kind"], data["digest"], findings, facts, data["directives"])
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _finding(path: str, rule: str, line: int, column: int, message: str) -> Finding:
+    return Finding(
+        path, line, column, rule, RULES[rule].level if rule in RULES else "error", message
+    )
+
+
+def check_file(root: Path, path: str, kind: str, config: Config) -> FileResult:
+    limits = Limits(config.max_file_bytes, config.max_depth, config.max_aliases)
+    try:
+        text, raw = read_text(root, path, config.max_file_bytes)
+    except LoadProblem as problem:
+        return FileResult(
+            path,
+            kind,
+            "",
+            [_finding(path, problem.rule, problem.line, problem.column, problem.message)],
+        )
+    result = FileResult(path, kind, digest(raw), directives=_directives(text))
+    body: MarkdownDoc | None = None
+    try:
+        if kind in MARKDOWN_KINDS:
+            yaml_text, yaml_offset, body_text, body_offset = split_front_matter(text)
+            document = load_yaml(yaml_text, limits, yaml_offset)
+            body = MarkdownDoc.parse(body_text, body_offset)
+        else:
+            document = load_yaml(text, limits)
+    except LoadProblem as problem:
+        result.findings.append(
+            _finding(path, problem.rule, problem.line, problem.column, problem.message)
+        )
+        return result
+    for line, column, message in schemas.schema_errors(kind, document):
+        result.findings.append(_finding(path, "schema", line, column, message))
+    ctx = FileContext(path, kind, text, document, config, body)
+    for rule, check in file_checks(kind):
+        for line, column, message in check(ctx):
+            result.findings.append(Finding(path, line, column, rule.id, rule.level, message))
+    result.facts = extract(ctx)
+    if kind == "config":
+        result.value = document.value
+    return result
+
+
+def _directives(text: str) -> list[list[Any]]:
+    """``<!-- incidentops: disable=RULE -->`` (or ``# incidentops: ...`` in YAML) switches rules
+    off until ``enable=RULE``; ``disable-next-line=RULE`` for one line."""
+    if "incidentops:" not in text:
+        return []
+    ranges: list[list[Any]] = []
+    open_at: dict[str, int] = {}
+    for number, line in enumerate(text.split("\n"), start=1):
+        for action, names in _DIRECTIVE.findall(line):
+            for rule in names.split(","):
+                if action == "disable-next-line":
+                    ranges.append([rule, number + 1, number + 1])
+                elif action == "disable":
+                    open_at.setdefault(rule, number)
+                elif rule in open_at:
+                    ranges.append([rule, open_at.pop(rule), number])
+    ranges.extend([rule, start, EVERYWHERE] for rule, start in open_at.items())
+    return ranges

@@ -1,0 +1,51 @@
+"""Reading a repository file as text: size cap, UTF-8 only, no symbolic links, no escapes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from incidentops.loader.document import LoadProblem
+
+
+def read_text(root: Path, relative: str, max_bytes: int) -> tuple[str, bytes]:
+    """Return the file's text (BOM removed) and its raw bytes.
+
+    ``root`` must already be resolved. Raises :class:`LoadProblem` for a symbolic link
+    anywhere on the path, a path that leaves the repository, an oversized or non-UTF-8 file.
+    """
+    path = root / relative
+    if ".." in Path(relative).parts or Path(relative).is_absolute():
+        raise LoadProblem("path-outside-repository", "path leaves the repository")
+    probe = root
+    for part in Path(relative).parts:
+        probe = probe / part
+        if probe.is_symlink():
+            raise LoadProblem(
+                "symlink", f"symbolic links are not followed ({probe.relative_to(root)})"
+            )
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise LoadProblem(
+                "file-too-large", f"file is {size:,} bytes; the limit is {max_bytes:,}"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LoadProblem("unreadable", f"cannot read file: {exc.strerror}") from None
+    return decode_utf8(data), data
+
+
+def decode_utf8(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadProblem(
+            "encoding",
+            f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
+            line,
+            column,
+        ) from None

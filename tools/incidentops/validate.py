@@ -1,0 +1,155 @@
+"""The validate pipeline: discover -> check each file (workers, cache) -> repository checks ->
+levels and inline directives -> sorted findings."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from incidentops import cache
+from incidentops.checks import RULES, repository_checks
+from incidentops.checks.context import Repository
+from incidentops.config import CONFIG_FILE, Config, config_from_data
+from incidentops.discovery import discover
+from incidentops.filecheck import FileResult, check_file, digest
+from incidentops.findings import LEVELS, Finding
+
+_PARALLEL_FROM = 64  # below this many files to check, a pool costs more than it saves
+_worker_state: tuple[Path, Config] | None = None
+
+
+@dataclass
+class Outcome:
+    findings: list[Finding]
+    files_checked: int
+    config: Config
+
+
+def load_config(root: Path) -> tuple[Config, FileResult | None]:
+    """The repository's settings, or the defaults when the file is missing or invalid (its
+    findings are reported either way)."""
+    if not (root / CONFIG_FILE).exists() and not (root / CONFIG_FILE).is_symlink():
+        return Config(), None
+    result = check_file(root, CONFIG_FILE, "config", Config())
+    if any(f.rule == "schema" or f.level == "error" for f in result.findings):
+        return Config(), result
+    return config_from_data(result.value), result
+
+
+def run(
+    root: Path,
+    only: Sequence[str] = (),
+    jobs: int | None = None,
+    use_cache: bool = True,
+    today: date | None = None,
+) -> Outcome:
+    from incidentops.clock import now
+
+    root = root.resolve()
+    config, config_result = load_config(root)
+    files = [(p, k) for p, k in discover(root, config) if k != "config"]
+    results: dict[str, FileResult] = {}
+    if config_result is not None:
+        results[CONFIG_FILE] = config_result
+    symlinked = [p for p, k in files if k == "symlink-dir"]
+    files = [(p, k) for p, k in files if k != "symlink-dir"]
+
+    use_cache = use_cache and config.cache
+    key = cache.cache_key(config) if use_cache else ""
+    cached = cache.load(root, key) if use_cache else {}
+    todo: list[tuple[str, str]] = []
+    for path, kind in files:
+        entry = cached.get(path)
+        if entry is not None and entry.get("kind") == kind and _unchanged(root, path, entry):
+            results[path] = FileResult.from_dict(path, entry)
+        else:
+            todo.append((path, kind))
+    for result in _check_all(root, config, todo, jobs):
+        results[result.path] = result
+    if use_cache and todo:
+        cache.save(root, key, {p: r.as_dict() for p, r in results.items() if p != CONFIG_FILE})
+
+    findings = [f for r in results.values() for f in r.findings]
+    findings.extend(
+        Finding(p, 1, 1, "symlink", "error", "symbolic link to a directory; it is not followed")
+        for p in symlinked
+    )
+    repository = Repository(
+        {p: r.facts for p, r in results.items() if r.facts is not None},
+        config,
+        today or now().date(),
+        root,
+    )
+    for rule, check in repository_checks():
+        findings.extend(
+            Finding(path, line, column, rule.id, rule.level, message)
+            for path, line, column, message in check(repository)
+        )
+    findings = _apply_settings(findings, config, results)
+    if only:
+        wanted = set(only)
+        findings = [f for f in findings if f.path in wanted]
+    return Outcome(sorted(set(findings)), len(results), config)
+
+
+def _unchanged(root: Path, path: str, entry: dict[str, object]) -> bool:
+    try:
+        data = (root / path).read_bytes()
+    except OSError:
+        return False
+    return digest(data) == entry.get("digest") and not (root / path).is_symlink()
+
+
+def _init_worker(root: Path, config: Config) -> None:
+    global _worker_state
+    _worker_state = (root, config)
+
+
+def _check_chunk(chunk: list[tuple[str, str]]) -> list[FileResult]:
+    assert _worker_state is not None
+    root, config = _worker_state
+    return [check_file(root, path, kind, config) for path, kind in chunk]
+
+
+def _check_all(
+    root: Path, config: Config, todo: list[tuple[str, str]], jobs: int | None
+) -> Iterable[FileResult]:
+    workers = jobs or os.cpu_count() or 1
+    if workers <= 1 or len(todo) < _PARALLEL_FROM:
+        return [check_file(root, path, kind, config) for path, kind in todo]
+    # fork shares the imported modules and compiled validators' code; each worker builds
+    # its validators once and keeps them for every chunk
+    size = max(16, len(todo) // (workers * 8))
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, context, _init_worker, (root, config)) as pool:
+        return [result for batch in pool.map(_check_chunk, chunks) for result in batch]
+
+
+def _apply_settings(
+    findings: list[Finding], config: Config, results: dict[str, FileResult]
+) -> list[Finding]:
+    """Levels from ``validate.rules`` (``off`` drops a rule) and inline disable comments."""
+    kept: list[Finding] = []
+    for finding in findings:
+        level = config.rule_levels.get(finding.rule, finding.level)
+        if level == "off":
+            continue
+        directives = results[finding.path].directives if finding.path in results else []
+        if any(
+            rule in (finding.rule, "all") and first <= finding.line <= last
+            for rule, first, last in directives
+        ):
+            continue
+        if level != finding.level and level in LEVELS:
+            finding = replace(finding, level=level)
+        kept.append(finding)
+    return kept
+
+
+__all__ = ["RULES", "Outcome", "load_config", "run"]
