@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m incidentops.demo
+	$(BIN)/python demo/demo.py
 
 test: $(STAMP) lint typecheck workflows selfcheck pytest
 

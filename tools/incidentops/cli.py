@@ -34,7 +34,9 @@ def main() -> None:
 def _root(path: str | None) -> Path:
     from incidentops.config import find_root
 
-    start = Path(path or Path.cwd()).resolve()
+    if path is not None:
+        return Path(path).resolve()
+    start = Path.cwd().resolve()
     root = find_root(start)
     if root is None:
         raise click.UsageError(f"{start} is not inside a repository (no incidentops.yaml or .git)")

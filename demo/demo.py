@@ -1,0 +1,124 @@
+"""`make demo`: what incidentops shows a person, on this repository's sample data.
+
+1. Validate the sample repository as it is (clean).
+2. Break one sample of each kind in a throwaway copy and validate again, showing the report a
+   person would read in their terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SCRIPT = Path(sys.executable).parent / "incidentops"
+PARTS = ("incidentops.yaml", "incidents", "postmortems", "runbooks", "oncall", "schemas")
+
+
+def banner(text: str) -> None:
+    print(f"\n\033[1m== {text}\033[0m" if sys.stdout.isatty() else f"\n== {text}")
+
+
+def run(*args: str, cwd: Path) -> int:
+    print(f"$ incidentops {' '.join(args)}")
+    sys.stdout.flush()
+    env = {**os.environ, "INCIDENTOPS_NOW": os.environ.get("INCIDENTOPS_NOW", "")}
+    if not env["INCIDENTOPS_NOW"]:
+        del env["INCIDENTOPS_NOW"]
+    code = subprocess.run([str(SCRIPT), *args], cwd=cwd, env=env, check=False).returncode
+    print(f"(exit {code})")
+    return code
+
+
+def edit(path: Path, pattern: str, replacement: str, flags: int = re.MULTILINE) -> None:
+    text = path.read_text(encoding="utf-8")
+    changed, count = re.subn(pattern, replacement, text, count=1, flags=flags)
+    if count != 1:
+        raise SystemExit(f"demo: could not break {path} ({pattern!r} not found)")
+    path.write_text(changed, encoding="utf-8")
+
+
+def first(root: Path, pattern: str, contains: str = "") -> Path:
+    for path in sorted(root.glob(pattern)):
+        if contains in path.read_text(encoding="utf-8"):
+            return path
+    raise SystemExit(f"demo: no sample matches {pattern} containing {contains!r}")
+
+
+def break_samples(root: Path) -> list[str]:
+    """One realistic mistake per kind of file; returns what was done, for the reader."""
+    done = []
+    incident = first(root, "incidents/*/*.yaml", "status: resolved")
+    edit(incident, r"^severity: SEV\d", "severity: SEV5")
+    edit(incident, r"^summary:", "sumary:")
+    edit(incident, r"^(resolved_at: )\S+", r"\g<1>2020-01-01T00:00:00Z")
+    done.append(f"{incident.relative_to(root)}: severity SEV5, 'sumary' typo, resolved in 2020")
+    runbook = first(root, "runbooks/*/*.md", "## Rollback")
+    edit(runbook, r"^## Rollback\n(.*?)(?=^## |\Z)", "", re.MULTILINE | re.DOTALL)
+    edit(runbook, r"^## Remediation\n",
+         "## Remediation\n\nIf all else fails: ```kubectl delete pod -l app=api --force```\n\n")
+    done.append(f"{runbook.relative_to(root)}: Rollback section removed, destructive command added")
+    postmortem = first(root, "postmortems/*/*.md")
+    people = (root / "oncall/people.yaml").read_text(encoding="utf-8")
+    name = re.search(r"^\s+name: (\w+)", people, re.MULTILINE)
+    who = name.group(1) if name else "Alice"
+    edit(postmortem, r"^## What could be improved\n",
+         f"## What could be improved\n\n{who} broke the deploy by skipping the canary.\n")
+    edit(postmortem, r"^## Lessons learned\n", "## Lessons\n")
+    done.append(f"{postmortem.relative_to(root)}: a sentence blaming {who}, a section renamed")
+    edit(root / "oncall/services.yaml", r"^(\s+schedule: )(\S+)", r"\g<1>\g<2>-typo")
+    done.append("oncall/services.yaml: a schedule name misspelt")
+    edit(root / "oncall/people.yaml", r"^(\s+)(timezone: \S+)", r"\g<1>\g<2>\n\g<1>timezone: Mars/Olympus")
+    done.append("oncall/people.yaml: a key given twice")
+    schedule = first(root, "oncall/schedules/*.yaml")
+    edit(schedule, r"^timezone:", "timezon:")
+    done.append(f"{schedule.relative_to(root)}: 'timezon' typo")
+    escalation = first(root, "oncall/escalation/*.yaml")
+    edit(escalation, r"^(\s+-?\s*after: )\S+", r"\g<1>15 minutes")
+    done.append(f"{escalation.relative_to(root)}: 'after: 15 minutes' instead of 15m")
+    hostile = root / "incidents/2026/INC-2026-9999.yaml"
+    hostile.write_text(
+        "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n"
+                  for i in range(8)),
+        encoding="utf-8",
+    )
+    done.append("incidents/2026/INC-2026-9999.yaml: a 'billion laughs' alias bomb")
+    (root / "incidents/2026/INC-2026-9998.yaml").write_text(
+        "id: !!python/object/apply:os.system ['echo pwned']\n", encoding="utf-8"
+    )
+    done.append("incidents/2026/INC-2026-9998.yaml: a !!python tag that would run a command")
+    return done
+
+
+def main() -> int:
+    banner("1. Validate the sample repository")
+    if run("validate", cwd=REPO) != 0:
+        return 1
+    with tempfile.TemporaryDirectory(prefix="incidentops-demo-") as temporary:
+        root = Path(temporary)
+        for part in PARTS:
+            source = REPO / part
+            if source.is_dir():
+                shutil.copytree(source, root / part)
+            else:
+                shutil.copy2(source, root / part)
+        banner("2. The same repository with one mistake per kind of file")
+        for line in break_samples(root):
+            print(f"  - {line}")
+        print()
+        code = run("validate", cwd=root)
+        if code != 1:
+            print("demo: expected validate to fail on the broken copy")
+            return 1
+    banner("Done: every problem named with its file, line and rule.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

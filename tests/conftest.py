@@ -1,0 +1,45 @@
+"""Shared fixtures: a copy of this repository's sample data, and the installed console script."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_PARTS = ("incidentops.yaml", "incidents", "postmortems", "runbooks", "oncall", "schemas")
+SCRIPT = Path(sys.executable).parent / "incidentops"
+FIXED_NOW = "2026-11-23T12:00:00Z"
+
+
+def copy_sample(target: Path) -> Path:
+    """The sample repository (data only) in ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in SAMPLE_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            shutil.copy2(source, target / part)
+    return target
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    return copy_sample(tmp_path / "repo")
+
+
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None,
+            check: bool = False) -> subprocess.CompletedProcess[str]:
+    """The real console script as a subprocess, with a fixed clock and no colour."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    environment.update({"INCIDENTOPS_NOW": FIXED_NOW, "NO_COLOR": "1"})
+    environment.update(env or {})
+    return subprocess.run(
+        [str(SCRIPT), *args], cwd=cwd, env=environment, capture_output=True, text=True,
+        check=check, timeout=120,
+    )
