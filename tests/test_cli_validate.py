@@ -84,8 +84,9 @@ def test_github_format_under_actions(sample: Path) -> None:
     result = run_cli("validate", cwd=sample, env={"GITHUB_ACTIONS": "true"})
     assert result.returncode == 1
     relative = incident.relative_to(sample).as_posix()
-    assert re.search(rf"^::error file={re.escape(relative)},line=\d+,col=\d+,", result.stdout,
-                     re.MULTILINE)
+    assert re.search(
+        rf"^::error file={re.escape(relative)},line=\d+,col=\d+,", result.stdout, re.MULTILINE
+    )
 
 
 def test_sarif_output_file(sample: Path) -> None:

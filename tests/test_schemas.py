@@ -63,9 +63,14 @@ def test_objects_are_closed_except_extensions(kind: str) -> None:
 
 def test_date_time_requires_an_offset_and_date_is_strict() -> None:
     # jsonschema skips date-time unless rfc3339-validator is installed: prove it is checked
-    base: dict[str, Any] = {"id": "INC-2026-0001", "title": "t", "severity": "SEV3",
-                            "status": "investigating", "services": ["x"],
-                            "declared_at": "2026-11-22T10:15:00Z"}
+    base: dict[str, Any] = {
+        "id": "INC-2026-0001",
+        "title": "t",
+        "severity": "SEV3",
+        "status": "investigating",
+        "services": ["x"],
+        "declared_at": "2026-11-22T10:15:00Z",
+    }
     for bad in ("2026-11-22T10:15:00", "2026-11-22 10:15:00Z", "yesterday"):
         document = load_yaml(json.dumps({**base, "declared_at": bad}))
         assert list(schemas.schema_errors("incident", document)), bad
@@ -117,7 +122,12 @@ def _mutations(value: Any) -> Iterator[Any]:
 
 
 def _replacements(leaf: Any) -> list[Any]:
-    return [None, 7, -1, 1.5, True, "", "2026-11-22T10:15:00", "2026-13-01", "SEV9", [], {}]
+    values: list[Any] = [None, 7, -1, 1.5, True, "", "2026-11-22T10:15:00", "2026-13-01",
+                         "SEV9", [], {}, "INC-\u0662\u0660\u0662\u0666-0001"]
+    if isinstance(leaf, str):
+        # Python's `$` matches before a final newline, ECMA-262's does not
+        values += [leaf + "\n", leaf.upper(), leaf + " "]
+    return values
 
 
 def test_compiled_validator_agrees_with_jsonschema_on_the_corpus() -> None:

@@ -31,7 +31,7 @@ def main() -> None:
     """Incident management out of a Git repository."""
 
 
-def _root(path: str | None) -> Path:
+def repository_root(path: str | None) -> Path:
     from incidentops.config import find_root
 
     if path is not None:
@@ -48,7 +48,7 @@ def _root(path: str | None) -> Path:
 @click.option(
     "--repo",
     "repo",
-    type=click.Path(file_okay=False),
+    type=click.Path(file_okay=False, exists=True),
     help="Repository root (default: the nearest folder with incidentops.yaml or .git).",
 )
 @click.option(
@@ -84,7 +84,7 @@ def validate(
     from incidentops.checks import RULES
     from incidentops.report import Report, render, resolve_format
 
-    root = _root(repo)
+    root = repository_root(repo)
     only: list[str] = []
     for given in paths:
         absolute = Path(given).absolute()
@@ -139,6 +139,14 @@ def rules(rule: str | None, fmt: str) -> None:
         return
     click.echo(markdown(RULES) if fmt == "markdown" else table(RULES), nl=False)
 
+
+def _register() -> None:
+    from incidentops.cli_oncall import oncall
+
+    main.add_command(oncall)
+
+
+_register()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
@@ -50,13 +51,24 @@ def load_schema(kind: str) -> dict[str, Any]:
     return data
 
 
+_DOLLAR = re.compile(r"(?<!\\)\$")
+
+
+def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    """``pattern`` with ECMA-262's ``$`` (end of input only): Python's ``$`` also matches before
+    a final newline, so ``"alice\n"`` would pass as a handle."""
+    from jsonschema import ValidationError
+
+    if isinstance(instance, str) and not re.search(_DOLLAR.sub(r"\\Z", pattern), instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
 @cache
 def _reference_validator(kind: str) -> Any:
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, validators
 
-    return Draft202012Validator(
-        load_schema(kind), format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
+    strict = validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})
+    return strict(load_schema(kind), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 @cache
