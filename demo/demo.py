@@ -60,20 +60,30 @@ def break_samples(root: Path) -> list[str]:
     done.append(f"{incident.relative_to(root)}: severity SEV5, 'sumary' typo, resolved in 2020")
     runbook = first(root, "runbooks/*/*.md", "## Rollback")
     edit(runbook, r"^## Rollback\n(.*?)(?=^## |\Z)", "", re.MULTILINE | re.DOTALL)
-    edit(runbook, r"^## Remediation\n",
-         "## Remediation\n\nIf all else fails: ```kubectl delete pod -l app=api --force```\n\n")
+    edit(
+        runbook,
+        r"^## Remediation\n",
+        "## Remediation\n\nIf all else fails: ```kubectl delete pod -l app=api --force```\n\n",
+    )
     done.append(f"{runbook.relative_to(root)}: Rollback section removed, destructive command added")
     postmortem = first(root, "postmortems/*/*.md")
     people = (root / "oncall/people.yaml").read_text(encoding="utf-8")
     name = re.search(r"^\s+name: (\w+)", people, re.MULTILINE)
     who = name.group(1) if name else "Alice"
-    edit(postmortem, r"^## What could be improved\n",
-         f"## What could be improved\n\n{who} broke the deploy by skipping the canary.\n")
+    edit(
+        postmortem,
+        r"^## What could be improved\n",
+        f"## What could be improved\n\n{who} broke the deploy by skipping the canary.\n",
+    )
     edit(postmortem, r"^## Lessons learned\n", "## Lessons\n")
     done.append(f"{postmortem.relative_to(root)}: a sentence blaming {who}, a section renamed")
     edit(root / "oncall/services.yaml", r"^(\s+schedule: )(\S+)", r"\g<1>\g<2>-typo")
     done.append("oncall/services.yaml: a schedule name misspelt")
-    edit(root / "oncall/people.yaml", r"^(\s+)(timezone: \S+)", r"\g<1>\g<2>\n\g<1>timezone: Mars/Olympus")
+    edit(
+        root / "oncall/people.yaml",
+        r"^(\s+)(timezone: \S+)",
+        r"\g<1>\g<2>\n\g<1>timezone: Mars/Olympus",
+    )
     done.append("oncall/people.yaml: a key given twice")
     schedule = first(root, "oncall/schedules/*.yaml")
     edit(schedule, r"^timezone:", "timezon:")
@@ -84,8 +94,10 @@ def break_samples(root: Path) -> list[str]:
     hostile = root / "incidents/2026/INC-2026-9999.yaml"
     hostile.write_text(
         "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
-        + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n"
-                  for i in range(8)),
+        + "".join(
+            f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n"
+            for i in range(8)
+        ),
         encoding="utf-8",
     )
     done.append("incidents/2026/INC-2026-9999.yaml: a 'billion laughs' alias bomb")

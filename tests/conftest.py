@@ -33,13 +33,19 @@ def sample(tmp_path: Path) -> Path:
     return copy_sample(tmp_path / "repo")
 
 
-def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None,
-            check: bool = False) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, check: bool = False
+) -> subprocess.CompletedProcess[str]:
     """The real console script as a subprocess, with a fixed clock and no colour."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
     environment.update({"INCIDENTOPS_NOW": FIXED_NOW, "NO_COLOR": "1"})
     environment.update(env or {})
     return subprocess.run(
-        [str(SCRIPT), *args], cwd=cwd, env=environment, capture_output=True, text=True,
-        check=check, timeout=120,
+        [str(SCRIPT), *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=check,
+        timeout=120,
     )

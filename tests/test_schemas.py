@@ -122,8 +122,20 @@ def _mutations(value: Any) -> Iterator[Any]:
 
 
 def _replacements(leaf: Any) -> list[Any]:
-    values: list[Any] = [None, 7, -1, 1.5, True, "", "2026-11-22T10:15:00", "2026-13-01",
-                         "SEV9", [], {}, "INC-\u0662\u0660\u0662\u0666-0001"]
+    values: list[Any] = [
+        None,
+        7,
+        -1,
+        1.5,
+        True,
+        "",
+        "2026-11-22T10:15:00",
+        "2026-13-01",
+        "SEV9",
+        [],
+        {},
+        "INC-\u0662\u0660\u0662\u0666-0001",
+    ]
     if isinstance(leaf, str):
         # Python's `$` matches before a final newline, ECMA-262's does not
         values += [leaf + "\n", leaf.upper(), leaf + " "]

@@ -55,8 +55,10 @@ def test_cache_is_ignored_when_config_changes(sample: Path) -> None:
     config.write_text(config.read_text() + "\n# changed\n")
     text = config.read_text()
     if "validate:" in text:
-        text = text.replace("validate:", "validate:\n  rules: {schema-comment: \"off\"}\n  # ", 1)
-    config.write_text(text if "validate:" in text else text + "validate:\n  rules: {schema-comment: \"off\"}\n")
+        text = text.replace("validate:", 'validate:\n  rules: {schema-comment: "off"}\n  # ', 1)
+    config.write_text(
+        text if "validate:" in text else text + 'validate:\n  rules: {schema-comment: "off"}\n'
+    )
     after = validate.run(sample, today=TODAY)
     assert not any(f.rule == "schema-comment" for f in after.findings), after.findings
 

@@ -46,7 +46,7 @@ def kind_of(relative: str, config: Config) -> str | None:
     return None
 
 
-def _static_prefix(pattern: str) -> str:
+def static_prefix(pattern: str) -> str:
     parts = []
     for part in pattern.split("/")[:-1]:
         if any(ch in part for ch in "*?["):
@@ -60,7 +60,7 @@ def discover(root: Path, config: Config) -> Iterator[tuple[str, str]]:
     own path) so that the loader reports them instead of following them."""
     if (root / CONFIG_FILE).exists() or (root / CONFIG_FILE).is_symlink():
         yield CONFIG_FILE, "config"
-    prefixes = sorted({_static_prefix(p) for ps in config.paths.values() for p in ps})
+    prefixes = sorted({static_prefix(p) for ps in config.paths.values() for p in ps})
     # walk each distinct top directory once (a prefix inside another is covered by it)
     tops: list[str] = []
     for prefix in prefixes:
@@ -97,5 +97,5 @@ def discover(root: Path, config: Config) -> Iterator[tuple[str, str]]:
 
 
 def _could_match(directory: str, pattern: str) -> bool:
-    prefix = _static_prefix(pattern)
+    prefix = static_prefix(pattern)
     return directory.startswith(prefix) or prefix.startswith(directory)

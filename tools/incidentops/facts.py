@@ -62,6 +62,8 @@ def _services(ctx: FileContext, facts: FileFacts) -> None:
 
 def _schedule(ctx: FileContext, facts: FileFacts) -> None:
     facts.define("schedule", ctx.data.get("id"), ctx.at("id"))
+    facts.info["data"] = ctx.data  # small; the coverage check evaluates it against today
+    facts.info["layers_line"] = ctx.at("layers")[0]
     for i, layer in enumerate(_list(ctx.data.get("layers"))):
         layer = _dict(layer)
         for j, member in enumerate(_list(layer.get("members"))):

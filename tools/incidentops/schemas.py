@@ -67,7 +67,9 @@ def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> I
 def _reference_validator(kind: str) -> Any:
     from jsonschema import Draft202012Validator, validators
 
-    strict = validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})
+    strict = validators.extend(  # type: ignore[no-untyped-call]
+        Draft202012Validator, {"pattern": _ecma_pattern}
+    )
     return strict(load_schema(kind), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 

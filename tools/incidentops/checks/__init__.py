@@ -10,6 +10,7 @@ from incidentops.checks import (
     action_items_table,
     blameless,
     broken_link,
+    coverage_gap,
     destructive_command,
     duplicate_ids,
     five_whys,
@@ -19,15 +20,19 @@ from incidentops.checks import (
     incident_timeline,
     incident_timestamps,
     loading,
+    override_person,
+    override_window,
     postmortem_link,
     postmortem_required,
     postmortem_sections,
     references,
     review_overdue,
     runbook_sections,
+    schedule_versions,
     schema,
     schema_comment,
     unfenced_command,
+    unknown_timezone,
     update_cadence,
 )
 from incidentops.checks.context import FileContext, Hit, RepoHit, Repository
@@ -46,6 +51,10 @@ FILE_CHECKS: tuple[ModuleType, ...] = (
     destructive_command,
     postmortem_sections,
     action_items_table,
+    unknown_timezone,
+    override_window,
+    override_person,
+    schedule_versions,
 )
 REPOSITORY_CHECKS: tuple[ModuleType, ...] = (
     references,
@@ -56,6 +65,7 @@ REPOSITORY_CHECKS: tuple[ModuleType, ...] = (
     postmortem_required,
     five_whys,
     blameless,
+    coverage_gap,
 )
 
 RULES: dict[str, Rule] = {

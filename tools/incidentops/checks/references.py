@@ -23,6 +23,7 @@ import sys
 from collections.abc import Iterator
 
 from incidentops.checks.context import RepoHit, Repository
+from incidentops.discovery import kind_of
 from incidentops.rules import Rule, documented
 
 RULE = next(
@@ -42,6 +43,7 @@ _WHERE = {
     "postmortem": "postmortems/",
     "alert": "the alerts of oncall/services.yaml",
 }
+_FILES = ("runbook", "postmortem")  # kinds named by their path
 
 
 def check(repo: Repository) -> Iterator[RepoHit]:
@@ -53,7 +55,20 @@ def check(repo: Repository) -> Iterator[RepoHit]:
             names = defined.get(kind, {})
             if value in names:
                 continue
+            if _present_but_unloaded(repo, kind, value):
+                continue  # its own loading finding says why
             hint = difflib.get_close_matches(value, list(names), n=1)
             advice = f"; did you mean {hint[0]!r}?" if hint else ""
             where = _WHERE.get(kind, kind)
             yield facts.path, line, column, f"unknown {kind} {value!r} (not in {where}){advice}"
+
+
+def _present_but_unloaded(repo: Repository, kind: str, path: str) -> bool:
+    """A runbook or postmortem path naming a file of that kind that exists but did not load
+    (bad YAML, no front matter...): it is not an unknown reference."""
+    return (
+        kind in _FILES
+        and ".." not in path.split("/")
+        and kind_of(path, repo.config) == kind
+        and repo.exists(path)
+    )

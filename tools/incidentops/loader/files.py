@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from incidentops.loader.document import LoadProblem
@@ -24,7 +25,10 @@ def read_text(root: Path, relative: str, max_bytes: int) -> tuple[str, bytes]:
                 "symlink", f"symbolic links are not followed ({probe.relative_to(root)})"
             )
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # a directory, or a FIFO that would block the read
+            raise LoadProblem("unreadable", "not a regular file")
+        size = status.st_size
         if size > max_bytes:
             raise LoadProblem(
                 "file-too-large", f"file is {size:,} bytes; the limit is {max_bytes:,}"
@@ -42,7 +46,9 @@ def decode_utf8(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        # in characters, as YAML positions are (what comes before the bad byte is valid UTF-8)
+        column = len(data[line_start : exc.start].decode("utf-8")) + 1
         raise LoadProblem(
             "encoding",
             f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",

@@ -43,6 +43,8 @@ _HEX_RE = re.compile(r"0x[0-9a-fA-F]+\Z")
 _FLOAT_RE = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 _INF_RE = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
 _NAN_RE = re.compile(r"\.(nan|NaN|NAN)\Z")
+# what YAML forbids in a stream (PyYAML's reader raises a ReaderError without a line for these)
+_NON_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -85,15 +87,27 @@ def load_yaml(
     text: str, limits: Limits = Limits(), line_offset: int = 0, force_python: bool = False
 ) -> Document:
     """Parse one YAML document. Raises :class:`LoadProblem` with a 1-based position."""
+    bad = _NON_PRINTABLE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise LoadProblem(
+            "yaml-syntax",
+            f"YAML syntax error: character U+{ord(bad.group()):04X} is not allowed in YAML",
+            line + line_offset,
+            column,
+        )
     use_c = LIBYAML and not force_python
     if use_c and _may_nest_deeper_than_c_can_compose(text):
-        _check_depth_by_events(text, limits, line_offset)
+        _check_depth_by_events(text, limits, line_offset, use_c)
     composer: Any = _CComposer(text) if use_c else _PyComposer(text)
     try:
         root = composer.get_single_node()
     except yaml.MarkedYAMLError as exc:
         raise _syntax_problem(exc, line_offset) from None
     except RecursionError:  # pure-Python composer on absurd nesting
+        # the parser does not recurse: walk its events to say where the limit was crossed
+        _check_depth_by_events(text, limits, line_offset, use_c)
         raise LoadProblem("yaml-depth", f"nesting deeper than {limits.max_depth} levels") from None
     finally:
         composer.dispose()
@@ -110,8 +124,9 @@ def _may_nest_deeper_than_c_can_compose(text: str) -> bool:
     return text.count("[") + text.count("{") + 2 * longest > 2000
 
 
-def _check_depth_by_events(text: str, limits: Limits, line_offset: int) -> None:
-    parser = _CComposer(text)
+def _check_depth_by_events(text: str, limits: Limits, line_offset: int, use_c: bool) -> None:
+    """Count collection levels from parser events (no composer, so no deep recursion)."""
+    parser: Any = _CComposer(text) if use_c else _PyComposer(text)
     depth = 0
     try:
         while True:
@@ -154,6 +169,7 @@ class _Converter:
         self.limits = limits
         self.line_offset = line_offset
         self.done: dict[int, tuple[Any, int]] = {}  # id(node) -> (value, expanded size)
+        self.levels: dict[int, int] = {}  # id(node) -> collection levels in it (scalar: 0)
         self.active: set[int] = set()
         self.aliases = 0
 
@@ -173,16 +189,24 @@ class _Converter:
                 raise self.problem(
                     "yaml-aliases", f"more than {self.limits.max_aliases} aliases", node
                 )
+            # an alias re-uses its anchor's value here, deeper than where it was defined
+            if depth + self.levels[key] - 1 > self.limits.max_depth:
+                raise self.problem(
+                    "yaml-depth", f"nesting deeper than {self.limits.max_depth} levels", node
+                )
             return self.done[key]
         if key in self.active:
             raise self.problem("yaml-aliases", "recursive alias (refers to itself)", node)
-        if depth > self.limits.max_depth:
-            raise self.problem(
-                "yaml-depth", f"nesting deeper than {self.limits.max_depth} levels", node
-            )
         if isinstance(node, yaml.ScalarNode):
             result: tuple[Any, int] = (self.scalar(node), 1)
+            self.levels[key] = 0
         else:
+            # only collections are levels, as in _check_depth_by_events: a scalar in the 64th
+            # mapping is within the limit
+            if depth > self.limits.max_depth:
+                raise self.problem(
+                    "yaml-depth", f"nesting deeper than {self.limits.max_depth} levels", node
+                )
             self.active.add(key)
             if isinstance(node, yaml.SequenceNode):
                 result = self.sequence(node, depth)
@@ -190,6 +214,9 @@ class _Converter:
                 assert isinstance(node, yaml.MappingNode)
                 result = self.mapping(node, depth)
             self.active.discard(key)
+            items = node.value
+            children = [v for _, v in items] if isinstance(node, yaml.MappingNode) else items
+            self.levels[key] = 1 + max((self.levels[id(c)] for c in children), default=0)
         if result[1] > self.limits.max_expanded_nodes:
             raise self.problem(
                 "yaml-aliases",

@@ -6,6 +6,8 @@ Data and property values are escaped as the runner requires (``%``, CR, LF; also
 
 from __future__ import annotations
 
+import hashlib
+
 from incidentops.report import Report
 from incidentops.report.text import render as render_text
 
@@ -34,8 +36,11 @@ def render(report: Report) -> str:
         )
         lines.append(f"::{_COMMAND[finding.level]} {properties}::{escape_data(finding.message)}")
     # the plain report too, for the job log
-    return (
-        "\n".join(lines)
-        + ("\n" if lines else "")
-        + render_text(Report(report.findings, report.files_checked, report.rules))
-    )
+    log = render_text(Report(report.findings, report.files_checked, report.rules))
+    if not lines:
+        return log
+    # The log repeats messages and paths unescaped, and the runner reads a command on any line
+    # (after leading spaces; a legacy `##[` anywhere): stop command processing around it. The
+    # token is a hash of the log, so nothing in the log can contain it.
+    token = "incidentops-" + hashlib.sha256(log.encode()).hexdigest()
+    return "\n".join(lines) + f"\n::stop-commands::{token}\n" + log + f"::{token}::\n"

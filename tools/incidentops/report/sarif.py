@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from incidentops import __version__
 from incidentops.report import Report
@@ -43,7 +44,7 @@ def render(report: Report) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": quote(finding.path), "uriBaseId": "%SRCROOT%"},
                         "region": {
                             "startLine": max(1, finding.line),
                             "startColumn": max(1, finding.column),

@@ -19,11 +19,11 @@ def render(report: Report) -> str:
                 lines.append("")
             current = finding.path
             lines.append(click.style(finding.path, bold=True) if report.color else finding.path)
-        level: str = finding.level
+        level = f"{finding.level:<7}"  # padded before styling: escape codes have no width
         if report.color:
             level = click.style(level, fg=_COLORS[finding.level])
         where = f"{finding.line}:{finding.column}"
-        lines.append(f"  {where:<8} {level:<7} {finding.message}  [{finding.rule}]")
+        lines.append(f"  {where:<8} {level} {finding.message}  [{finding.rule}]")
     counts = count_by_level(list(report.findings))
     files = f"{report.files_checked} file{'s' if report.files_checked != 1 else ''}"
     if not report.findings:

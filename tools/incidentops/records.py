@@ -1,0 +1,36 @@
+"""Reading records (incidents, postmortems, runbooks) outside ``validate``: each file through the
+safe loader, broken files skipped (``validate`` is where they are reported)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from incidentops.config import Config
+from incidentops.discovery import discover
+from incidentops.loader import LoadProblem, load_yaml, read_text, split_front_matter
+
+_OPEN = re.compile(r"^status:\s*['\"]?(investigating|identified|mitigated)\b", re.MULTILINE)
+
+
+def records(
+    root: Path, config: Config, kind: str, open_only: bool = False
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(path, data) for each readable file of ``kind``. ``open_only`` skips, before parsing,
+    incidents whose status line is not an open state: cheap on 10,000 files."""
+    for path, found in discover(root, config):
+        if found != kind:
+            continue
+        try:
+            text, _ = read_text(root, path, config.max_file_bytes)
+            if open_only and not _OPEN.search(text):
+                continue
+            if kind in ("runbook", "postmortem"):
+                text = split_front_matter(text)[0]
+            value = load_yaml(text).value
+        except LoadProblem:
+            continue
+        if isinstance(value, dict):
+            yield path, value
