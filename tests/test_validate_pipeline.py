@@ -75,6 +75,7 @@ def test_tampered_cache_is_ignored_not_trusted(sample: Path) -> None:
     relative = incident.relative_to(sample).as_posix()
     data["entries"][relative]["findings"] = []  # a lie about the file's content...
     data["entries"][relative]["digest"] = "0" * 32  # ...under a digest that does not match
+    data["entries"][relative]["stat"] = [0, 0]  # and a size and time that do not either
     (directory / "validate.json").write_text(json.dumps(data))
     assert validate.run(sample, today=TODAY).findings == truth
 

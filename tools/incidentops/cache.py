@@ -48,6 +48,8 @@ def save(root: Path, key: str, entries: dict[str, Any]) -> None:
         directory.mkdir(exist_ok=True)
         (directory / ".gitignore").write_text("*\n", encoding="utf-8")
         fd, temporary = tempfile.mkstemp(dir=directory, prefix=".validate-")
+        # one dumps() runs the C encoder; dump() to a file would use the slow Python one
+        text = json.dumps({"key": key, "entries": entries}, separators=(",", ":"))
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"key": key, "entries": entries}, handle, separators=(",", ":"))
+            handle.write(text)
         Path(temporary).replace(directory / _FILE)

@@ -91,7 +91,11 @@ def validate(
         if not absolute.exists() and not absolute.is_symlink():
             raise click.UsageError(f"{given}: no such file")
         try:
-            only.append(absolute.relative_to(root).as_posix())
+            relative = absolute.relative_to(root).as_posix()
+            # a folder reports on every file under it ("." is the whole repository)
+            only.append(
+                ("" if relative == "." else relative + "/") if absolute.is_dir() else relative
+            )
         except ValueError:
             raise click.UsageError(f"{given} is outside the repository {root}") from None
     outcome = pipeline.run(root, only, jobs=jobs, use_cache=not no_cache)

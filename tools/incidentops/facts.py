@@ -15,8 +15,8 @@ from incidentops.checks.context import FileContext, FileFacts
 from incidentops.markdown import MarkdownDoc, anchors, plain_text, walk
 
 
-def extract(ctx: FileContext) -> FileFacts:
-    facts = FileFacts(ctx.path, ctx.kind)
+def extract(ctx: FileContext, facts: FileFacts | None = None) -> FileFacts:
+    facts = facts or FileFacts(ctx.path, ctx.kind)
     extractor = _EXTRACTORS.get(ctx.kind)
     if extractor is not None:
         extractor(ctx, facts)
@@ -52,10 +52,35 @@ def _services(ctx: FileContext, facts: FileFacts) -> None:
         service = _dict(service)
         if isinstance(service.get("name"), str):
             facts.define("service", service["name"], ctx.at("services", i, "name"))
-        facts.ref("schedule", service.get("schedule"), ctx.at("services", i, "schedule"))
-        facts.ref("escalation", service.get("escalation"), ctx.at("services", i, "escalation"))
+        facts.ref(
+            "schedule",
+            service.get("schedule"),
+            (
+                "services",
+                i,
+                "schedule",
+            ),
+        )
+        facts.ref(
+            "escalation",
+            service.get("escalation"),
+            (
+                "services",
+                i,
+                "escalation",
+            ),
+        )
         for j, runbook in enumerate(_list(service.get("runbooks"))):
-            facts.ref("runbook", runbook, ctx.at("services", i, "runbooks", j))
+            facts.ref(
+                "runbook",
+                runbook,
+                (
+                    "services",
+                    i,
+                    "runbooks",
+                    j,
+                ),
+            )
         for j, alert in enumerate(_list(service.get("alerts"))):
             facts.define("alert", alert, ctx.at("services", i, "alerts", j))
 
@@ -67,13 +92,41 @@ def _schedule(ctx: FileContext, facts: FileFacts) -> None:
     for i, layer in enumerate(_list(ctx.data.get("layers"))):
         layer = _dict(layer)
         for j, member in enumerate(_list(layer.get("members"))):
-            facts.ref("person", member, ctx.at("layers", i, "members", j))
+            facts.ref(
+                "person",
+                member,
+                (
+                    "layers",
+                    i,
+                    "members",
+                    j,
+                ),
+            )
         for v, version in enumerate(_list(layer.get("versions"))):
             for j, member in enumerate(_list(_dict(version).get("members"))):
-                facts.ref("person", member, ctx.at("layers", i, "versions", v, "members", j))
+                facts.ref(
+                    "person",
+                    member,
+                    (
+                        "layers",
+                        i,
+                        "versions",
+                        v,
+                        "members",
+                        j,
+                    ),
+                )
     for i, override in enumerate(_list(ctx.data.get("overrides"))):
         for key in ("replace", "with", "add", "remove"):
-            facts.ref("person", _dict(override).get(key), ctx.at("overrides", i, key))
+            facts.ref(
+                "person",
+                _dict(override).get(key),
+                (
+                    "overrides",
+                    i,
+                    key,
+                ),
+            )
 
 
 def _escalation(ctx: FileContext, facts: FileFacts) -> None:
@@ -83,7 +136,16 @@ def _escalation(ctx: FileContext, facts: FileFacts) -> None:
             if isinstance(target, str) and ":" in target:
                 kind, _, name = target.partition(":")
                 kind = "person" if kind == "person" else kind
-                facts.ref(kind, name, ctx.at("steps", i, "notify", j))
+                facts.ref(
+                    kind,
+                    name,
+                    (
+                        "steps",
+                        i,
+                        "notify",
+                        j,
+                    ),
+                )
 
 
 _INCIDENT_INFO = (
@@ -103,31 +165,83 @@ def _incident(ctx: FileContext, facts: FileFacts) -> None:
         facts.define("incident", data["id"], ctx.at("id"))
     facts.info.update({key: data.get(key) for key in _INCIDENT_INFO})
     for i, service in enumerate(_list(data.get("services"))):
-        facts.ref("service", service, ctx.at("services", i))
-    facts.ref("person", data.get("declared_by"), ctx.at("declared_by"))
+        facts.ref(
+            "service",
+            service,
+            (
+                "services",
+                i,
+            ),
+        )
+    facts.ref("person", data.get("declared_by"), ("declared_by",))
     for role, handle in _dict(data.get("roles")).items():
-        facts.ref("person", handle, ctx.at("roles", role))
+        facts.ref(
+            "person",
+            handle,
+            (
+                "roles",
+                role,
+            ),
+        )
     for i, path in enumerate(_list(data.get("runbooks"))):
-        facts.ref("runbook", path, ctx.at("runbooks", i))
+        facts.ref(
+            "runbook",
+            path,
+            (
+                "runbooks",
+                i,
+            ),
+        )
     for i, event in enumerate(_list(data.get("timeline"))):
-        facts.ref("person", _dict(event).get("actor"), ctx.at("timeline", i, "actor"))
+        facts.ref(
+            "person",
+            _dict(event).get("actor"),
+            (
+                "timeline",
+                i,
+                "actor",
+            ),
+        )
     for i, update in enumerate(_list(data.get("updates"))):
-        facts.ref("person", _dict(update).get("author"), ctx.at("updates", i, "author"))
-    facts.ref("postmortem", data.get("postmortem"), ctx.at("postmortem"))
+        facts.ref(
+            "person",
+            _dict(update).get("author"),
+            (
+                "updates",
+                i,
+                "author",
+            ),
+        )
+    facts.ref("postmortem", data.get("postmortem"), ("postmortem",))
 
 
 def _postmortem(ctx: FileContext, facts: FileFacts) -> None:
     data = ctx.data
     facts.define("postmortem", ctx.path, (1, 1))
     facts.info["whys"] = _count_whys(ctx)
-    facts.ref("incident", data.get("incident"), ctx.at("incident"))
+    facts.ref("incident", data.get("incident"), ("incident",))
     facts.info.update(
         {"incident": data.get("incident"), "status": data.get("status"), "due": data.get("due")}
     )
     for i, author in enumerate(_list(data.get("authors"))):
-        facts.ref("person", author, ctx.at("authors", i))
+        facts.ref(
+            "person",
+            author,
+            (
+                "authors",
+                i,
+            ),
+        )
     for i, item in enumerate(_list(data.get("action_items"))):
-        facts.ref("person", _dict(item).get("owner"), ctx.at("action_items", i, "owner"))
+        facts.ref(
+            "person",
+            _dict(item).get("owner"),
+            (
+                "action_items",
+                i,
+                "owner",
+            ),
+        )
 
 
 def _count_whys(ctx: FileContext) -> int:
@@ -148,10 +262,24 @@ def _runbook(ctx: FileContext, facts: FileFacts) -> None:
     data = ctx.data
     facts.define("runbook", ctx.path, (1, 1))
     for i, service in enumerate(_list(data.get("services"))):
-        facts.ref("service", service, ctx.at("services", i))
+        facts.ref(
+            "service",
+            service,
+            (
+                "services",
+                i,
+            ),
+        )
     for i, alert in enumerate(_list(data.get("alerts"))):
-        facts.ref("alert", alert, ctx.at("alerts", i))
-    facts.ref("person", data.get("owner"), ctx.at("owner"))
+        facts.ref(
+            "alert",
+            alert,
+            (
+                "alerts",
+                i,
+            ),
+        )
+    facts.ref("person", data.get("owner"), ("owner",))
     facts.info.update(
         {
             "last_reviewed": data.get("last_reviewed"),
@@ -179,12 +307,13 @@ def _markdown_facts(ctx: FileContext, body: MarkdownDoc, facts: FileFacts) -> No
                     resolved = _resolve(ctx.path, target) if target else ctx.path
                     where = body.find_line(f"]({url}", line)
                     links.append([resolved, anchor, where, url])
-            if token["type"] in ("paragraph", "block_text"):
+            if ctx.kind == "postmortem" and token["type"] in ("paragraph", "block_text"):
                 for sentence in _SENTENCE_END.split(plain_text(token)):
                     if sentence.strip():
                         prose.append([body.find_line(sentence[:30], line), sentence.strip()])
     facts.info["links"] = links
-    facts.info["prose"] = prose
+    if ctx.kind == "postmortem":  # only the blameless check reads prose
+        facts.info["prose"] = prose
 
 
 def _resolve(source: str, target: str) -> str:

@@ -6,6 +6,7 @@ Pure apart from reading the file; the result is plain data, cached by content ha
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,7 @@ class FileResult:
     facts: FileFacts | None = None
     directives: list[list[Any]] = field(default_factory=list)  # [rule, first line, last line]
     value: Any = None  # the loaded data, only kept for the configuration file
+    stat: list[int] = field(default_factory=list)  # size, mtime_ns when it was read
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -42,13 +44,16 @@ class FileResult:
             "findings": [f.as_dict() for f in self.findings],
             "facts": self.facts.as_dict() if self.facts else None,
             "directives": self.directives,
+            "stat": self.stat,
         }
 
     @classmethod
     def from_dict(cls, path: str, data: dict[str, Any]) -> FileResult:
         facts = FileFacts.from_dict(path, data["facts"]) if data["facts"] else None
         findings = [Finding.from_dict(f) for f in data["findings"]]
-        return cls(path, data["kind"], data["digest"], findings, facts, data["directives"])
+        result = cls(path, data["kind"], data["digest"], findings, facts, data["directives"])
+        result.stat = data.get("stat", [])
+        return result
 
 
 def digest(data: bytes) -> str:
@@ -63,6 +68,11 @@ def _finding(path: str, rule: str, line: int, column: int, message: str) -> Find
 
 def check_file(root: Path, path: str, kind: str, config: Config) -> FileResult:
     limits = Limits(config.max_file_bytes, config.max_depth, config.max_aliases)
+    # stat before reading: an edit made while we read changes it, so the next run re-checks
+    try:
+        status: os.stat_result | None = os.lstat(root / path)
+    except OSError:
+        status = None  # read_text says why
     try:
         text, raw = read_text(root, path, config.max_file_bytes)
     except LoadProblem as problem:
@@ -73,6 +83,7 @@ def check_file(root: Path, path: str, kind: str, config: Config) -> FileResult:
             [_finding(path, problem.rule, problem.line, problem.column, problem.message)],
         )
     result = FileResult(path, kind, digest(raw), directives=_directives(text))
+    result.stat = [status.st_size, status.st_mtime_ns] if status else []
     body: MarkdownDoc | None = None
     try:
         if kind in MARKDOWN_KINDS:

@@ -32,6 +32,9 @@ RULE = next(
 )
 
 
+_WORD = re.compile(r"[\w.-]+")
+
+
 @cache
 def _patterns(phrases: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(
@@ -56,6 +59,10 @@ def check(repo: Repository) -> Iterator[RepoHit]:
     patterns = _patterns(repo.config.blame_phrases)
     for facts in repo.of_kind("postmortem"):
         for line, sentence in facts.info.get("prose", ()):
+            if _WORD.findall(sentence.lower()) and names.isdisjoint(
+                _WORD.findall(sentence.lower())
+            ):
+                continue  # nobody is named: no phrase can blame anyone
             for pattern in patterns:
                 match = pattern.search(sentence)
                 if match and match.group("person").lower().rstrip(".") in names:

@@ -49,9 +49,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     if rollback is not None and not rollback.is_empty():
         return
     pattern = re.compile(
-        "|".join(
-            r"\b" + re.escape(c).replace(r"\ ", r"\s+") for c in ctx.config.destructive_commands
-        ),
+        "|".join(_command_pattern(c) for c in ctx.config.destructive_commands),
         re.IGNORECASE,
     )
     for block, line in body.blocks():
@@ -69,3 +67,14 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                         "to undo it"
                     ),
                 )
+
+
+def _command_pattern(command: str) -> str:
+    """``kubectl delete`` also matches ``kubectl -n payments delete``: up to four options or
+    arguments may stand between the words, on the same line."""
+    words = [re.escape(word) for word in command.split()]
+    gap = r"(?:[^\S\n]+\S+){0,4}?[^\S\n]+"
+    pattern = gap.join(words)
+    start = r"\b" if command[:1].isalnum() else ""
+    end = r"\b" if command[-1:].isalnum() else ""
+    return start + pattern + end

@@ -45,7 +45,7 @@ def check(repo: Repository) -> Iterator[RepoHit]:
         if incident.info.get("postmortem") != facts.path:
             yield (
                 facts.path,
-                _line(facts, "incident"),
+                repo.ref_line(facts, "incident"),
                 1,
                 (f"{ident} does not point back: set 'postmortem: {facts.path}' in {incident.path}"),
             )
@@ -56,17 +56,7 @@ def check(repo: Repository) -> Iterator[RepoHit]:
         if postmortem is not None and postmortem.info.get("incident") != ident:
             yield (
                 incident.path,
-                _line(incident, "postmortem"),
+                repo.ref_line(incident, "postmortem"),
                 1,
                 (f"{path} is the postmortem of {postmortem.info.get('incident')!r}, not {ident}"),
             )
-
-
-def _line(facts: object, key: str) -> int:
-    from incidentops.checks.context import FileFacts
-
-    assert isinstance(facts, FileFacts)
-    for kind, _, line, _ in facts.refs:
-        if kind == key:
-            return int(line)
-    return 1

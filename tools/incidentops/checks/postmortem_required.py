@@ -46,7 +46,7 @@ def check(repo: Repository) -> Iterator[RepoHit]:
             continue
         path = info.get("postmortem")
         postmortem = postmortems.get(str(path)) if path else None
-        line = next((r[2] for r in incident.refs if r[0] == "postmortem"), 1)
+        line = repo.ref_line(incident, "postmortem") if path else 1
         if postmortem is None:
             yield (
                 incident.path,

@@ -49,7 +49,7 @@ _FILES = ("runbook", "postmortem")  # kinds named by their path
 def check(repo: Repository) -> Iterator[RepoHit]:
     defined = repo.defined
     for facts in repo.facts.values():
-        for kind, value, line, column in facts.refs:
+        for kind, value, _, _ in facts.refs:
             if kind == "alert" and "alert" not in defined:
                 continue
             names = defined.get(kind, {})
@@ -59,8 +59,13 @@ def check(repo: Repository) -> Iterator[RepoHit]:
                 continue  # its own loading finding says why
             hint = difflib.get_close_matches(value, list(names), n=1)
             advice = f"; did you mean {hint[0]!r}?" if hint else ""
-            where = _WHERE.get(kind, kind)
-            yield facts.path, line, column, f"unknown {kind} {value!r} (not in {where}){advice}"
+            for line, column in repo.places(facts, kind, value):
+                yield (
+                    facts.path,
+                    line,
+                    column,
+                    (f"unknown {kind} {value!r} (not in {_WHERE.get(kind, kind)}){advice}"),
+                )
 
 
 def _present_but_unloaded(repo: Repository, kind: str, path: str) -> bool:

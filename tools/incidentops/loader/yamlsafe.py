@@ -34,6 +34,7 @@ _PLAIN = "!incidentops/plain"  # marker tag: a plain scalar still to be resolved
 _CORE = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_CORE + t for t in ("str", "int", "float", "bool", "null"))
 _SEQ, _MAP = _CORE + "seq", _CORE + "map"
+_KEY_TAGS = frozenset({_PLAIN, _STR, _INT})
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
@@ -113,7 +114,9 @@ def load_yaml(
         composer.dispose()
     if root is None:
         return Document(None, None, line_offset)
-    value = _Converter(limits, line_offset).convert(root)
+    converter = _Converter(limits, line_offset)
+    # Without an '&' there can be no anchor, so no alias: a leaner walk does the same job.
+    value = converter.convert(root) if "&" in text else converter.plain(root, 1)
     return Document(value, root, line_offset)
 
 
@@ -181,6 +184,47 @@ class _Converter:
         value, _ = self.node(root, 1)
         return value
 
+    def plain(self, node: yaml.Node, depth: int) -> Any:
+        """:meth:`node` for a document without aliases: no sharing to track, same checks."""
+        kind = node.__class__
+        if kind is yaml.ScalarNode:
+            tag = node.tag
+            if tag == _STR:
+                return node.value
+            if tag == _PLAIN:
+                return _resolve_plain(node.value)
+            assert isinstance(node, yaml.ScalarNode)
+            return self.scalar(node)
+        if depth > self.limits.max_depth:
+            raise self.problem(
+                "yaml-depth", f"nesting deeper than {self.limits.max_depth} levels", node
+            )
+        if kind is yaml.SequenceNode:
+            if node.tag != _SEQ:
+                raise self.problem(
+                    "yaml-tag", f"tag {node.tag!r} is not allowed on a sequence", node
+                )
+            return [self.plain(child, depth + 1) for child in node.value]
+        if node.tag != _MAP:
+            raise self.problem("yaml-tag", f"tag {node.tag!r} is not allowed on a mapping", node)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not yaml.ScalarNode:
+                raise self.problem("yaml-key", "mapping keys must be plain text", key_node)
+            if key_node.tag not in _KEY_TAGS:
+                raise self.problem("yaml-tag", f"tag {key_node.tag!r} is not allowed", key_node)
+            key = key_node.value
+            if key in result:
+                first = next(k for k, _ in node.value if k.value == key)
+                raise self.problem(
+                    "yaml-duplicate-key",
+                    f"duplicate key {key!r} (first defined at line "
+                    f"{first.start_mark.line + 1 + self.line_offset})",
+                    key_node,
+                )
+            result[key] = self.plain(value_node, depth + 1)
+        return result
+
     def node(self, node: yaml.Node, depth: int) -> tuple[Any, int]:
         key = id(node)
         if key in self.done:
@@ -246,7 +290,7 @@ class _Converter:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.problem("yaml-key", "mapping keys must be plain text", key_node)
-            if key_node.tag not in (_PLAIN, _STR, _INT):
+            if key_node.tag not in _KEY_TAGS:
                 raise self.problem("yaml-tag", f"tag {key_node.tag!r} is not allowed", key_node)
             key = key_node.value
             line = key_node.start_mark.line + 1 + self.line_offset
