@@ -133,10 +133,14 @@ def preview(schedule: str | None, days: int, start: str, fmt: str, repo: str | N
 
     _, model, now = _context(repo)
     begin = _when(start, now)
-    for chosen in _pick(model, schedule, None):
-        click.echo(
-            render(chosen, segments(chosen, begin, begin + timedelta(days=days)), fmt), nl=False
-        )
+    parts = [
+        render(chosen, segments(chosen, begin, begin + timedelta(days=days)), fmt)
+        for chosen in _pick(model, schedule, None)
+    ]
+    if fmt == "json" and len(parts) > 1:  # one JSON document: an array, one per schedule
+        click.echo(json.dumps([json.loads(part) for part in parts], indent=2))
+    else:
+        click.echo("\n".join(parts), nl=False)
 
 
 @oncall.command()

@@ -57,15 +57,16 @@ def chain(
     start: datetime,
     severity: str | None = None,
 ) -> list[Notification]:
-    """Every notification of the policy for an incident declared at ``start``. Each schedule is
-    asked who is on call at the minute its step fires."""
+    """Every notification of the policy for an incident declared at ``start``. Each step fires
+    ``after`` minutes after the previous one that applies; each schedule is asked who is on
+    call at the minute its step fires. With ``repeat: N`` the steps run N more times."""
     notifications: list[Notification] = []
     minute = 0
     for round_number in range(1, policy.repeat + 2):
         for number, step in enumerate(policy.steps, start=1):
-            minute += step.after_minutes
             if step.severities and severity is not None and severity not in step.severities:
-                continue
+                continue  # a step that does not apply does not make anyone wait either
+            minute += step.after_minutes
             at = start + timedelta(minutes=minute)
             for target in step.targets:
                 kind, _, name = target.partition(":")
