@@ -17,6 +17,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = Path(sys.executable).parent / "incidentops"
+# The sample data is written as of this moment (open incidents, overdue action items); set
+# INCIDENTOPS_NOW to see the same repository at another time.
+NOW = os.environ.get("INCIDENTOPS_NOW", "2026-11-23T12:00:00Z")
 PARTS = ("incidentops.yaml", "incidents", "postmortems", "runbooks", "oncall", "schemas")
 
 
@@ -27,9 +30,7 @@ def banner(text: str) -> None:
 def run(*args: str, cwd: Path) -> int:
     print(f"$ incidentops {' '.join(args)}")
     sys.stdout.flush()
-    env = {**os.environ, "INCIDENTOPS_NOW": os.environ.get("INCIDENTOPS_NOW", "")}
-    if not env["INCIDENTOPS_NOW"]:
-        del env["INCIDENTOPS_NOW"]
+    env = {**os.environ, "INCIDENTOPS_NOW": NOW}
     code = subprocess.run([str(SCRIPT), *args], cwd=cwd, env=env, check=False).returncode
     print(f"(exit {code})")
     return code
@@ -58,7 +59,7 @@ def break_samples(root: Path) -> list[str]:
     edit(incident, r"^summary:", "sumary:")
     edit(incident, r"^(resolved_at: )\S+", r"\g<1>2020-01-01T00:00:00Z")
     done.append(f"{incident.relative_to(root)}: severity SEV5, 'sumary' typo, resolved in 2020")
-    runbook = first(root, "runbooks/*/*.md", "## Rollback")
+    runbook = first(root, "runbooks/*/*.md", "## Remediation\n")
     edit(runbook, r"^## Rollback\n(.*?)(?=^## |\Z)", "", re.MULTILINE | re.DOTALL)
     edit(
         runbook,
@@ -109,6 +110,7 @@ def break_samples(root: Path) -> list[str]:
 
 
 def main() -> int:
+    print(f"incidentops demo; the clock is set to {NOW} (INCIDENTOPS_NOW)")
     banner("1. Validate the sample repository")
     if run("validate", cwd=REPO) != 0:
         return 1
@@ -128,7 +130,12 @@ def main() -> int:
         if code != 1:
             print("demo: expected validate to fail on the broken copy")
             return 1
-    banner("Done: every problem named with its file, line and rule.")
+    banner("3. On call: who is on call now, the next week, and the handoff summary")
+    run("oncall", "now", cwd=REPO)
+    run("oncall", "preview", "--schedule", "platform-primary", "--days", "7", cwd=REPO)
+    run("oncall", "escalation", "--service", "checkout-api", "--severity", "SEV1", cwd=REPO)
+    run("oncall", "handoff", "--schedule", "platform-primary", cwd=REPO)
+    banner(f"Done (clock: {NOW}).")
     return 0
 
 

@@ -1,6 +1,7 @@
 """Per-file results kept between runs, keyed by content hash.
 
-The whole cache is invalidated by a different tool version, schema or configuration. It is
+The whole cache is invalidated by a different tool version (or code), schema or
+configuration. It is
 JSON, not pickle: a hostile pull request could commit a cache file, and loading it must never
 run code.
 """
@@ -24,7 +25,9 @@ _FILE = "validate.json"
 def cache_key(config: Config) -> str:
     from incidentops.filecheck import digest
 
-    parts = [__version__, config.fingerprint()]
+    # the package's own code too: a development install changes without a version bump
+    code = sorted(Path(__file__).parent.rglob("*.py"))
+    parts = [__version__, config.fingerprint(), *(digest(p.read_bytes()) for p in code)]
     for kind in schemas.KINDS:
         parts.append(digest(schemas.schema_file(kind).read_bytes()))
     return digest("|".join(parts).encode())

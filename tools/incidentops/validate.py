@@ -86,6 +86,7 @@ def run(
         config,
         today or now().date(),
         root,
+        frozenset(r.kind for r in results.values() if r.facts is None),
     )
     for rule, check in repository_checks():
         findings.extend(

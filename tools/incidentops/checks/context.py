@@ -82,6 +82,7 @@ class Repository:
     config: Config
     today: date
     root: Path
+    unloaded: frozenset[str] = frozenset()  # kinds with a file that failed to load
 
     _documents: dict[str, Document | None] = field(default_factory=dict, repr=False)
 

@@ -44,6 +44,14 @@ _WHERE = {
     "alert": "the alerts of oncall/services.yaml",
 }
 _FILES = ("runbook", "postmortem")  # kinds named by their path
+_DEFINED_BY = {
+    "person": "people",
+    "service": "services",
+    "alert": "services",
+    "schedule": "schedule",
+    "escalation": "escalation",
+    "incident": "incident",
+}
 
 
 def check(repo: Repository) -> Iterator[RepoHit]:
@@ -55,8 +63,8 @@ def check(repo: Repository) -> Iterator[RepoHit]:
             names = defined.get(kind, {})
             if value in names:
                 continue
-            if _present_but_unloaded(repo, kind, value):
-                continue  # its own loading finding says why
+            if _present_but_unloaded(repo, kind, value) or _DEFINED_BY.get(kind) in repo.unloaded:
+                continue  # the file that would define it did not load; its finding says why
             hint = difflib.get_close_matches(value, list(names), n=1)
             advice = f"; did you mean {hint[0]!r}?" if hint else ""
             for line, column in repo.places(facts, kind, value):
