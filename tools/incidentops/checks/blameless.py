@@ -59,9 +59,7 @@ def check(repo: Repository) -> Iterator[RepoHit]:
     patterns = _patterns(repo.config.blame_phrases)
     for facts in repo.of_kind("postmortem"):
         for line, sentence in facts.info.get("prose", ()):
-            if _WORD.findall(sentence.lower()) and names.isdisjoint(
-                _WORD.findall(sentence.lower())
-            ):
+            if names.isdisjoint(_WORD.findall(sentence.lower())):
                 continue  # nobody is named: no phrase can blame anyone
             for pattern in patterns:
                 match = pattern.search(sentence)

@@ -46,7 +46,9 @@ def check(repo: Repository) -> Iterator[RepoHit]:
             continue
         path = info.get("postmortem")
         postmortem = postmortems.get(str(path)) if path else None
-        line = repo.ref_line(incident, "postmortem") if path else 1
+        if postmortem is not None and postmortem.info.get("status") == "final":
+            continue
+        line = repo.ref_line(incident, "postmortem") if path else 1  # only now: it re-reads
         if postmortem is None:
             yield (
                 incident.path,
@@ -54,7 +56,7 @@ def check(repo: Repository) -> Iterator[RepoHit]:
                 1,
                 (f"{ident} is closed but {severity.level} requires a postmortem and it has none"),
             )
-        elif postmortem.info.get("status") != "final":
+        else:
             yield (
                 incident.path,
                 line,
