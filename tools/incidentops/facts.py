@@ -289,7 +289,6 @@ def _runbook(ctx: FileContext, facts: FileFacts) -> None:
     )
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
@@ -298,19 +297,18 @@ def _markdown_facts(ctx: FileContext, body: MarkdownDoc, facts: FileFacts) -> No
     facts.info["anchors"] = anchors(ctx.sections)
     links: list[list[Any]] = []
     prose: list[list[Any]] = []
-    for block, line in body.blocks():
-        for token in walk(block):
-            if token["type"] == "link":
-                url = str(token.get("attrs", {}).get("url", ""))
-                if url and not _EXTERNAL.match(url) and not url.startswith("//"):
-                    target, _, anchor = url.partition("#")
-                    resolved = _resolve(ctx.path, target) if target else ctx.path
-                    where = body.find_line(f"]({url}", line)
-                    links.append([resolved, anchor, where, url])
-            if ctx.kind == "postmortem" and token["type"] in ("paragraph", "block_text"):
-                for sentence in _SENTENCE_END.split(plain_text(token)):
-                    if sentence.strip():
-                        prose.append([body.find_line(sentence[:30], line), sentence.strip()])
+    for token, line in body.flat:
+        if token["type"] == "link":
+            url = str(token.get("attrs", {}).get("url", ""))
+            if url and not _EXTERNAL.match(url) and not url.startswith("//"):
+                target, _, anchor = url.partition("#")
+                resolved = _resolve(ctx.path, target) if target else ctx.path
+                where = body.find_line(f"]({url}", line)
+                links.append([resolved, anchor, where, url])
+        if ctx.kind == "postmortem" and token["type"] in ("paragraph", "block_text"):
+            # split into sentences only by the blameless check, for the few that name someone
+            text = plain_text(token)
+            prose.append([body.find_line(text[:30], line), text])
     facts.info["links"] = links
     if ctx.kind == "postmortem":  # only the blameless check reads prose
         facts.info["prose"] = prose

@@ -11,7 +11,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 import mistune
@@ -39,7 +39,7 @@ class _PositionState(BlockState):
 
 @cache
 def _parser() -> Any:
-    return mistune.create_markdown(renderer=None, plugins=["table", "strikethrough"])
+    return mistune.create_markdown(renderer=None, plugins=["table"])
 
 
 @dataclass
@@ -101,6 +101,12 @@ class MarkdownDoc:
                 section.tokens.append(token)
         return result
 
+    @cached_property
+    def flat(self) -> list[tuple[Token, int]]:
+        """Every token, at any depth, with the line of the top-level block it is in; walked
+        once and shared by every check."""
+        return [(node, line) for block, line in self.blocks() for node in walk(block)]
+
     def blocks(self) -> Iterator[tuple[Token, int]]:
         """Every top-level block with its line."""
         for token in self.tokens:
@@ -108,11 +114,18 @@ class MarkdownDoc:
                 yield token, self.line_of(token)
 
 
-def walk(token: Token) -> Iterator[Token]:
-    """The token and all tokens below it."""
-    yield token
-    for child in token.get("children", ()) or ():
-        yield from walk(child)
+def walk(token: Token) -> list[Token]:
+    """The token and all tokens below it, in document order (iterative: no generator per
+    level, which costs more than the walk itself on large documents)."""
+    found: list[Token] = []
+    stack = [token]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        children = node.get("children")
+        if children:
+            stack.extend(reversed(children))
+    return found
 
 
 def plain_text(token: Token) -> str:
@@ -170,8 +183,13 @@ def anchors(sections: list[Section]) -> list[str]:
     return result
 
 
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_NUMBERING = re.compile(r"^[\d.\s]+")
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+@cache
 def normalize_heading(title: str) -> str:
     """For matching required sections: case, parentheses, numbering and punctuation ignored."""
-    text = re.sub(r"\([^)]*\)", "", title.lower())
-    text = re.sub(r"^[\d.\s]+", "", text)
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+    text = _NUMBERING.sub("", _PARENTHESES.sub("", title.lower()))
+    return " ".join(_PUNCTUATION.sub(" ", text).split())

@@ -33,6 +33,7 @@ RULE = next(
 
 
 _WORD = re.compile(r"[\w.-]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 @cache
@@ -58,20 +59,28 @@ def check(repo: Repository) -> Iterator[RepoHit]:
         return
     patterns = _patterns(repo.config.blame_phrases)
     for facts in repo.of_kind("postmortem"):
-        for line, sentence in facts.info.get("prose", ()):
-            if names.isdisjoint(_WORD.findall(sentence.lower())):
+        for line, paragraph in facts.info.get("prose", ()):
+            if names.isdisjoint(_WORD.findall(paragraph.lower())):
                 continue  # nobody is named: no phrase can blame anyone
-            for pattern in patterns:
-                match = pattern.search(sentence)
-                if match and match.group("person").lower().rstrip(".") in names:
-                    quoted = sentence if len(sentence) <= 120 else sentence[:119] + "…"
-                    yield (
-                        facts.path,
-                        line,
-                        1,
-                        (
-                            f'blames {match.group("person")}: "{quoted}" — describe what in the '
-                            "system or process allowed it"
-                        ),
-                    )
-                    break
+            for sentence in _SENTENCE_END.split(paragraph):
+                yield from _blames(facts.path, line, sentence, patterns, names)
+
+
+def _blames(
+    path: str, line: int, sentence: str, patterns: tuple[re.Pattern[str], ...], names: set[str]
+) -> Iterator[RepoHit]:
+    """The first blame phrase in ``sentence`` whose subject is a person, if any."""
+    for pattern in patterns:
+        match = pattern.search(sentence)
+        if match and match.group("person").lower().rstrip(".") in names:
+            quoted = sentence if len(sentence) <= 120 else sentence[:119] + "…"
+            yield (
+                path,
+                line,
+                1,
+                (
+                    f'blames {match.group("person")}: "{quoted}" — describe what in the system or '
+                    "process allowed it"
+                ),
+            )
+            return

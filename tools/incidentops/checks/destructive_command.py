@@ -25,7 +25,6 @@ from collections.abc import Iterator
 from incidentops.checks import _sections
 from incidentops.checks.context import FileContext, Hit
 from incidentops.config import Section
-from incidentops.markdown import walk
 from incidentops.rules import Rule, documented
 
 RULE = next(
@@ -52,21 +51,20 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         "|".join(_command_pattern(c) for c in ctx.config.destructive_commands),
         re.IGNORECASE,
     )
-    for block, line in body.blocks():
-        for token in walk(block):
-            if token["type"] not in ("block_code", "codespan"):
-                continue
-            match = pattern.search(token.get("raw", ""))
-            if match:
-                where = body.find_line(match.group(0), line)
-                yield (
-                    where,
-                    1,
-                    (
-                        f"destructive command '{match.group(0)}' but no Rollback section says how "
-                        "to undo it"
-                    ),
-                )
+    for token, line in body.flat:
+        if token["type"] not in ("block_code", "codespan"):
+            continue
+        match = pattern.search(token.get("raw", ""))
+        if match:
+            where = body.find_line(match.group(0), line)
+            yield (
+                where,
+                1,
+                (
+                    f"destructive command '{match.group(0)}' but no Rollback section says how "
+                    "to undo it"
+                ),
+            )
 
 
 def _command_pattern(command: str) -> str:

@@ -59,11 +59,15 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         moment = parse_time(event.get("at")) if isinstance(event, dict) else None
         if moment is None:
             continue
-        line, column = ctx.at("timeline", index, "at")
+        problems = []
         if previous is not None and moment < previous:
-            yield line, column, f"timeline event {event['at']} is earlier than the one before it"
+            problems.append("is earlier than the one before it")
         if start is not None and moment < start:
-            yield line, column, f"timeline event {event['at']} is before the incident started"
+            problems.append("is before the incident started")
         if end is not None and moment > end:
-            yield line, column, f"timeline event {event['at']} is after the incident ended"
+            problems.append("is after the incident ended")
+        if problems:  # the position costs a walk of the node tree: only for findings
+            line, column = ctx.at("timeline", index, "at")
+            for problem in problems:
+                yield line, column, f"timeline event {event['at']} {problem}"
         previous = moment

@@ -21,6 +21,7 @@ import posixpath
 import re
 import sys
 from collections.abc import Iterator
+from functools import cache
 
 from incidentops.checks.context import FileContext, Hit
 from incidentops.rules import Rule, documented
@@ -38,7 +39,12 @@ _COMMENT = re.compile(r"#\s*yaml-language-server:\s*\$schema=(\S+)")
 
 
 def expected(path: str, kind: str) -> str:
-    return posixpath.relpath(f"schemas/{kind}.schema.json", posixpath.dirname(path) or ".")
+    return _relative(posixpath.dirname(path) or ".", kind)
+
+
+@cache
+def _relative(folder: str, kind: str) -> str:
+    return posixpath.relpath(f"schemas/{kind}.schema.json", folder)
 
 
 def check(ctx: FileContext) -> Iterator[Hit]:

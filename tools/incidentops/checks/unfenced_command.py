@@ -26,7 +26,6 @@ import sys
 from collections.abc import Iterator
 
 from incidentops.checks.context import FileContext, Hit
-from incidentops.markdown import walk
 from incidentops.rules import Rule, documented
 
 RULE = next(
@@ -80,29 +79,25 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     body = ctx.body
     if body is None:
         return
-    for block, line in body.blocks():
-        for token in walk(block):
-            kind = token["type"]
-            if kind == "block_code" and token.get("style") == "indent":
-                yield line, 1, "indented code block: use a fenced block (```bash) for commands"
-            elif kind == "codespan" and _COMMAND.match(token.get("raw", "")):
-                raw = token["raw"]
-                yield (
-                    body.find_line(raw, line),
-                    1,
-                    (f"command in inline code ({_short(raw)}): put it in a fenced code block"),
-                )
-            elif kind == "text":
-                for text_line in token.get("raw", "").split("\n"):
-                    if _looks_like_command(text_line):
-                        yield (
-                            body.find_line(text_line.strip(), line),
-                            1,
-                            (
-                                f"command in prose ({_short(text_line)}): "
-                                "put it in a fenced code block"
-                            ),
-                        )
+    for token, line in body.flat:
+        kind = token["type"]
+        if kind == "block_code" and token.get("style") == "indent":
+            yield line, 1, "indented code block: use a fenced block (```bash) for commands"
+        elif kind == "codespan" and _COMMAND.match(token.get("raw", "")):
+            raw = token["raw"]
+            yield (
+                body.find_line(raw, line),
+                1,
+                (f"command in inline code ({_short(raw)}): put it in a fenced code block"),
+            )
+        elif kind == "text":
+            for text_line in token.get("raw", "").split("\n"):
+                if _looks_like_command(text_line):
+                    yield (
+                        body.find_line(text_line.strip(), line),
+                        1,
+                        (f"command in prose ({_short(text_line)}): put it in a fenced code block"),
+                    )
 
 
 def _looks_like_command(line: str) -> bool:

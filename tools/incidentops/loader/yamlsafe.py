@@ -123,6 +123,8 @@ def load_yaml(
 def _may_nest_deeper_than_c_can_compose(text: str) -> bool:
     """libyaml's composer recurses on the C stack and crashes beyond ~50,000 levels. Block nesting
     needs a wider column per level, flow nesting a bracket each: this bound is cheap and safe."""
+    if len(text) < 2000:  # every level costs at least one character
+        return False
     longest = max(map(len, text.splitlines()), default=0)
     return text.count("[") + text.count("{") + 2 * longest > 2000
 
@@ -204,7 +206,12 @@ class _Converter:
                 raise self.problem(
                     "yaml-tag", f"tag {node.tag!r} is not allowed on a sequence", node
                 )
-            return [self.plain(child, depth + 1) for child in node.value]
+            return [
+                _resolve_plain(child.value)
+                if child.__class__ is yaml.ScalarNode and child.tag == _PLAIN
+                else self.plain(child, depth + 1)
+                for child in node.value
+            ]
         if node.tag != _MAP:
             raise self.problem("yaml-tag", f"tag {node.tag!r} is not allowed on a mapping", node)
         result: dict[str, Any] = {}
@@ -222,7 +229,11 @@ class _Converter:
                     f"{first.start_mark.line + 1 + self.line_offset})",
                     key_node,
                 )
-            result[key] = self.plain(value_node, depth + 1)
+            # most values are plain scalars: resolve them here, without a call per node
+            if value_node.__class__ is yaml.ScalarNode and value_node.tag == _PLAIN:
+                result[key] = _resolve_plain(value_node.value)
+            else:
+                result[key] = self.plain(value_node, depth + 1)
         return result
 
     def node(self, node: yaml.Node, depth: int) -> tuple[Any, int]:

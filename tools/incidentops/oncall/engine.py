@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from incidentops.oncall.model import Layer, Override, Rotation, Schedule, Version
-from incidentops.oncall.wallclock import local_date_range, to_instant, to_local
+from incidentops.oncall.wallclock import edge_instants, local_date_range, to_instant, to_local
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,10 @@ def layer_member(layer: Layer, instant: datetime, schedule: Schedule) -> str | N
     return version.members[index % len(version.members)]
 
 
+def _people(entries: list[OnCall]) -> set[str]:
+    return {entry.person for entry in entries}
+
+
 def apply_overrides(
     answer: list[OnCall], overrides: list[Override], instant: datetime
 ) -> list[OnCall]:
@@ -79,12 +83,14 @@ def apply_overrides(
             continue
         if override.action == "replace" and override.replacement:
             if any(entry.person == override.person for entry in answer):
-                answer = [
+                swapped = [
                     OnCall(override.replacement, "override")
                     if entry.person == override.person
                     else entry
                     for entry in answer
                 ]
+                # the cover may already be on call: list them once, as they were first
+                answer = [e for n, e in enumerate(swapped) if e.person not in _people(swapped[:n])]
         elif override.action == "add":
             if all(entry.person != override.person for entry in answer):
                 answer.append(OnCall(override.person, "override"))
@@ -146,8 +152,9 @@ def _restriction_edges(
                 continue
             opens = midnight + timedelta(minutes=restriction.start)
             closes = opens + timedelta(minutes=restriction.length)
-            yield to_instant(opens, schedule.zone)
-            yield to_instant(closes, schedule.zone)
+            # a window edge in an hour that happens twice opens or closes the window twice
+            yield from edge_instants(opens, schedule.zone)
+            yield from edge_instants(closes, schedule.zone)
 
 
 def segments(schedule: Schedule, start: datetime, end: datetime) -> list[Segment]:

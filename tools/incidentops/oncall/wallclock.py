@@ -38,6 +38,25 @@ def to_instant(local: datetime, zone: ZoneInfo) -> datetime:
     return high
 
 
+def edge_instants(local: datetime, zone: ZoneInfo) -> list[datetime]:
+    """Every instant where an answer masked by the local time ``local`` can change: the one
+    :func:`to_instant` gives and, if ``local`` occurs twice, the moment the clocks go back
+    (the local times just before ``local`` come round again) and the second occurrence."""
+    first = to_instant(local, zone)
+    second = local.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    if second <= first or to_local(second, zone) != local:
+        return [first]
+    offset = first.astimezone(zone).utcoffset()
+    low, high = first, second  # the UTC offset changes in (low, high]; find it to the second
+    while high - low > _SECOND:
+        middle = (low + (high - low) / 2).replace(microsecond=0)
+        if middle.astimezone(zone).utcoffset() == offset:
+            low = middle
+        else:
+            high = middle
+    return [first, high, second]
+
+
 def floor_div(delta: timedelta, step: timedelta) -> int:
     return delta // step
 
