@@ -37,6 +37,7 @@ pytest: $(STAMP)
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
+	$(BIN)/python bench/oncall.py
 	$(BIN)/python bench/validate.py
 
 clean:
