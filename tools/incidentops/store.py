@@ -1,0 +1,51 @@
+"""Where incidents live and how IDs are allocated: one file per incident at
+``incidents/<year>/INC-<year>-<nnnn>.yaml``. Commands touch one file and never load the
+whole repository."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from incidentops.lifecycle import LifecycleError
+from incidentops.loader import LoadProblem, load_yaml, read_text
+
+ID_PATTERN = re.compile(r"^INC-(\d{4})-(\d{4,})$")
+_FILE = re.compile(r"^INC-(\d{4})-(\d{4,})\.yaml$")
+
+
+def incident_path(ident: str) -> str:
+    match = ID_PATTERN.match(ident)
+    if match is None:
+        raise LifecycleError(
+            f"{ident!r} is not an incident ID (INC-<year>-<number>, e.g. INC-2026-0042)"
+        )
+    return f"incidents/{match.group(1)}/{ident}.yaml"
+
+
+def load(root: Path, ident: str) -> tuple[str, dict[str, Any]]:
+    """The incident's path and plain data; a clear error if it does not exist or is broken."""
+    path = incident_path(ident.upper())
+    if not (root / path).is_file():
+        raise LifecycleError(f"no incident {ident} (no file {path})")
+    try:
+        text, _ = read_text(root.resolve(), path, 1024 * 1024)
+        value = load_yaml(text).value
+    except LoadProblem as problem:
+        raise LifecycleError(f"{path}:{problem.line}: {problem.message}") from None
+    if not isinstance(value, dict):
+        raise LifecycleError(f"{path} is not an incident (not a mapping)")
+    return path, value
+
+
+def next_id(root: Path, year: int) -> str:
+    """One more than the highest number filed under ``incidents/<year>/``."""
+    folder = root / "incidents" / str(year)
+    numbers = [
+        int(m.group(2))
+        for name in (os.listdir(folder) if folder.is_dir() else ())  # noqa: PTH208 - names only
+        if (m := _FILE.match(name)) and int(m.group(1)) == year
+    ]
+    return f"INC-{year}-{max(numbers, default=0) + 1:04d}"
