@@ -52,35 +52,10 @@ def _services(ctx: FileContext, facts: FileFacts) -> None:
         service = _dict(service)
         if isinstance(service.get("name"), str):
             facts.define("service", service["name"], ctx.at("services", i, "name"))
-        facts.ref(
-            "schedule",
-            service.get("schedule"),
-            (
-                "services",
-                i,
-                "schedule",
-            ),
-        )
-        facts.ref(
-            "escalation",
-            service.get("escalation"),
-            (
-                "services",
-                i,
-                "escalation",
-            ),
-        )
+        facts.ref("schedule", service.get("schedule"), ("services", i, "schedule"))
+        facts.ref("escalation", service.get("escalation"), ("services", i, "escalation"))
         for j, runbook in enumerate(_list(service.get("runbooks"))):
-            facts.ref(
-                "runbook",
-                runbook,
-                (
-                    "services",
-                    i,
-                    "runbooks",
-                    j,
-                ),
-            )
+            facts.ref("runbook", runbook, ("services", i, "runbooks", j))
         for j, alert in enumerate(_list(service.get("alerts"))):
             facts.define("alert", alert, ctx.at("services", i, "alerts", j))
 
@@ -92,41 +67,13 @@ def _schedule(ctx: FileContext, facts: FileFacts) -> None:
     for i, layer in enumerate(_list(ctx.data.get("layers"))):
         layer = _dict(layer)
         for j, member in enumerate(_list(layer.get("members"))):
-            facts.ref(
-                "person",
-                member,
-                (
-                    "layers",
-                    i,
-                    "members",
-                    j,
-                ),
-            )
+            facts.ref("person", member, ("layers", i, "members", j))
         for v, version in enumerate(_list(layer.get("versions"))):
             for j, member in enumerate(_list(_dict(version).get("members"))):
-                facts.ref(
-                    "person",
-                    member,
-                    (
-                        "layers",
-                        i,
-                        "versions",
-                        v,
-                        "members",
-                        j,
-                    ),
-                )
+                facts.ref("person", member, ("layers", i, "versions", v, "members", j))
     for i, override in enumerate(_list(ctx.data.get("overrides"))):
         for key in ("replace", "with", "add", "remove"):
-            facts.ref(
-                "person",
-                _dict(override).get(key),
-                (
-                    "overrides",
-                    i,
-                    key,
-                ),
-            )
+            facts.ref("person", _dict(override).get(key), ("overrides", i, key))
 
 
 def _escalation(ctx: FileContext, facts: FileFacts) -> None:
@@ -136,16 +83,7 @@ def _escalation(ctx: FileContext, facts: FileFacts) -> None:
             if isinstance(target, str) and ":" in target:
                 kind, _, name = target.partition(":")
                 kind = "person" if kind == "person" else kind
-                facts.ref(
-                    kind,
-                    name,
-                    (
-                        "steps",
-                        i,
-                        "notify",
-                        j,
-                    ),
-                )
+                facts.ref(kind, name, ("steps", i, "notify", j))
 
 
 _INCIDENT_INFO = (
@@ -156,6 +94,13 @@ _INCIDENT_INFO = (
     "resolved_at",
     "closed_at",
     "postmortem",
+    # for metrics, which work from these cached summaries instead of re-reading every file
+    "started_at",
+    "detected_at",
+    "acknowledged_at",
+    "mitigated_at",
+    "cancelled_at",
+    "title",
 )
 
 
@@ -164,54 +109,23 @@ def _incident(ctx: FileContext, facts: FileFacts) -> None:
     if isinstance(data.get("id"), str):
         facts.define("incident", data["id"], ctx.at("id"))
     facts.info.update({key: data.get(key) for key in _INCIDENT_INFO})
+    facts.info["services"] = [s for s in _list(data.get("services")) if isinstance(s, str)]
+    facts.info["timeline"] = [  # status changes only: what time-in-status needs
+        {"at": e.get("at"), "kind": "status", "text": e.get("text")}
+        for e in _list(data.get("timeline"))
+        if isinstance(e, dict) and e.get("kind") == "status"
+    ]
     for i, service in enumerate(_list(data.get("services"))):
-        facts.ref(
-            "service",
-            service,
-            (
-                "services",
-                i,
-            ),
-        )
+        facts.ref("service", service, ("services", i))
     facts.ref("person", data.get("declared_by"), ("declared_by",))
     for role, handle in _dict(data.get("roles")).items():
-        facts.ref(
-            "person",
-            handle,
-            (
-                "roles",
-                role,
-            ),
-        )
+        facts.ref("person", handle, ("roles", role))
     for i, path in enumerate(_list(data.get("runbooks"))):
-        facts.ref(
-            "runbook",
-            path,
-            (
-                "runbooks",
-                i,
-            ),
-        )
+        facts.ref("runbook", path, ("runbooks", i))
     for i, event in enumerate(_list(data.get("timeline"))):
-        facts.ref(
-            "person",
-            _dict(event).get("actor"),
-            (
-                "timeline",
-                i,
-                "actor",
-            ),
-        )
+        facts.ref("person", _dict(event).get("actor"), ("timeline", i, "actor"))
     for i, update in enumerate(_list(data.get("updates"))):
-        facts.ref(
-            "person",
-            _dict(update).get("author"),
-            (
-                "updates",
-                i,
-                "author",
-            ),
-        )
+        facts.ref("person", _dict(update).get("author"), ("updates", i, "author"))
     facts.ref("postmortem", data.get("postmortem"), ("postmortem",))
 
 
@@ -224,24 +138,18 @@ def _postmortem(ctx: FileContext, facts: FileFacts) -> None:
         {"incident": data.get("incident"), "status": data.get("status"), "due": data.get("due")}
     )
     for i, author in enumerate(_list(data.get("authors"))):
-        facts.ref(
-            "person",
-            author,
-            (
-                "authors",
-                i,
-            ),
-        )
+        facts.ref("person", author, ("authors", i))
     for i, item in enumerate(_list(data.get("action_items"))):
-        facts.ref(
-            "person",
-            _dict(item).get("owner"),
-            (
-                "action_items",
-                i,
-                "owner",
-            ),
-        )
+        facts.ref("person", _dict(item).get("owner"), ("action_items", i, "owner"))
+    facts.info["action_items"] = [
+        {
+            k: v
+            for k, v in item.items()
+            if k in ("id", "title", "owner", "due", "priority", "status", "issue")
+        }
+        for item in _list(data.get("action_items"))
+        if isinstance(item, dict)
+    ]
 
 
 def _count_whys(ctx: FileContext) -> int:
@@ -262,23 +170,9 @@ def _runbook(ctx: FileContext, facts: FileFacts) -> None:
     data = ctx.data
     facts.define("runbook", ctx.path, (1, 1))
     for i, service in enumerate(_list(data.get("services"))):
-        facts.ref(
-            "service",
-            service,
-            (
-                "services",
-                i,
-            ),
-        )
+        facts.ref("service", service, ("services", i))
     for i, alert in enumerate(_list(data.get("alerts"))):
-        facts.ref(
-            "alert",
-            alert,
-            (
-                "alerts",
-                i,
-            ),
-        )
+        facts.ref("alert", alert, ("alerts", i))
     facts.ref("person", data.get("owner"), ("owner",))
     facts.info.update(
         {
