@@ -107,9 +107,16 @@ def at_revision(root: Path, revision: str, config: Config) -> OnCall:
     import git
 
     try:
-        tree = git.Repo(root).commit(revision).tree
-    except (git.GitError, ValueError) as exc:
-        raise OnCallError(f"cannot read revision {revision!r}: {exc}") from None
+        repository = git.Repo(root)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise OnCallError(
+            f"cannot read revision {revision!r}: {root} is not a git repository"
+        ) from None
+    try:
+        tree = repository.commit(revision).tree
+    except (git.GitError, git.exc.ODBError, ValueError):
+        # gitdb's BadName (an unknown ref) is not a GitError
+        raise OnCallError(f"cannot read revision {revision!r}: no such commit") from None
     patterns = [g for kind in ONCALL_KINDS for g in config.paths[kind]]
     blobs: dict[str, Any] = {}
     for prefix in sorted({static_prefix(g) for g in patterns}):
