@@ -43,15 +43,11 @@ def load_config(root: Path) -> tuple[Config, FileResult | None]:
     return config_from_data(result.value), result
 
 
-def run(
-    root: Path,
-    only: Sequence[str] = (),
-    jobs: int | None = None,
-    use_cache: bool = True,
-    today: date | None = None,
-) -> Outcome:
-    from incidentops.clock import now
-
+def collect(
+    root: Path, jobs: int | None = None, use_cache: bool = True
+) -> tuple[Config, dict[str, FileResult], list[str]]:
+    """Every file checked (from the cache where unchanged): the settings, the per-file results
+    and the symbolic links to folders. ``list`` and ``metrics`` read the facts from here."""
     root = root.resolve()
     config, config_result = load_config(root)
     files = [(p, k) for p, k in discover(root, config) if k != "config"]
@@ -75,6 +71,20 @@ def run(
         results[result.path] = result
     if use_cache and todo:
         cache.save(root, key, {p: r.as_dict() for p, r in results.items() if p != CONFIG_FILE})
+    return config, results, symlinked
+
+
+def run(
+    root: Path,
+    only: Sequence[str] = (),
+    jobs: int | None = None,
+    use_cache: bool = True,
+    today: date | None = None,
+) -> Outcome:
+    from incidentops.clock import now
+
+    root = root.resolve()
+    config, results, symlinked = collect(root, jobs, use_cache)
 
     findings = [f for r in results.values() for f in r.findings]
     findings.extend(
