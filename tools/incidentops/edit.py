@@ -1,0 +1,471 @@
+"""Round-trip edits: apply a :class:`~incidentops.patch.Patch` to a file so that everything the
+person wrote and the patch does not touch (comments, key order, quoting, blank lines, flow
+lists) stays byte-for-byte the same.
+
+Every edit is validated in memory (parse, schema, file checks) before anything is written; an
+edit whose result has an error-level finding raises :class:`EditRefused` and leaves the file
+untouched. Writes are atomic: a temporary file beside the target, fsync, then ``os.replace``.
+
+ruamel.yaml does the round trip. Its resolver is YAML 1.2 minus timestamps, like our loader:
+a plain ``2026-11-23T10:15:00Z`` stays a string and is written back exactly as it was. New
+strings are plain unless a YAML 1.1 or 1.2 reader could take them for something else (times,
+``yes``, numbers) or they need quoting anyway; then they get double quotes, as in the samples.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import itertools
+import os
+import re
+import stat
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.emitter import Emitter
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    LiteralScalarString,
+    SingleQuotedScalarString,
+)
+from ruamel.yaml.tokens import CommentToken
+
+from incidentops import schemas
+from incidentops.checks import RULES, file_checks
+from incidentops.checks.context import FileContext
+from incidentops.config import Config
+from incidentops.filecheck import MARKDOWN_KINDS, _directives
+from incidentops.findings import LEVELS, Finding
+from incidentops.loader import Limits, LoadProblem, load_yaml, split_front_matter
+from incidentops.markdown import MarkdownDoc
+from incidentops.patch import Op, Patch
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_STR = "tag:yaml.org,2002:str"
+_KEY_LINE = re.compile(r"( *)[^\s#-][^#]*:\s*(#.*)?\Z")  # "key:" opening a block collection
+_ITEM_LINE = re.compile(r"( *)-( +)\S")
+
+
+class EditError(Exception):
+    """The edit cannot be made: the file is missing, unreadable, or changed meanwhile."""
+
+
+class EditRefused(EditError):
+    """The edit would leave an invalid file; ``reason`` names each rule and problem."""
+
+    def __init__(self, reason: str, findings: list[Finding] | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.findings = findings or []
+
+
+class _Resolver(VersionedResolver):
+    """YAML 1.2 without the timestamp extension: times stay strings, as in our loader."""
+
+    @property
+    def versioned_resolver(self) -> Any:
+        table = super().versioned_resolver
+        return {
+            first: [(tag, regexp) for tag, regexp in pairs if tag != _TIMESTAMP]
+            for first, pairs in table.items()
+        }
+
+
+def _yaml(text: str) -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Resolver = _Resolver
+    yaml.preserve_quotes = True
+    yaml.width = 1_000_000  # never re-wrap a long line
+    mapping, sequence, offset = detect_indent(text)
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return yaml
+
+
+def detect_indent(text: str) -> tuple[int, int, int]:
+    """(mapping, sequence, offset) as ruamel counts them, from the first nested block mapping
+    and block sequence in ``text``; defaults are the samples' style (2, 4, 2)."""
+    mapping: int | None = None
+    sequence: tuple[int, int] | None = None
+    lines = [
+        line for line in text.split("\n") if line.strip() and not line.lstrip().startswith("#")
+    ]
+    for line, following in itertools.pairwise(lines):
+        opener = _KEY_LINE.match(line)
+        if not opener:
+            continue
+        depth = len(opener.group(1))
+        item = _ITEM_LINE.match(following)
+        if item and sequence is None and len(item.group(1)) >= depth:
+            offset = len(item.group(1)) - depth
+            sequence = (offset + 1 + len(item.group(2)), offset)
+        elif not item and mapping is None:
+            indent = len(following) - len(following.lstrip(" "))
+            if indent > depth:
+                mapping = indent - depth
+        if mapping is not None and sequence is not None:
+            break
+    seq, offset = sequence or (4, 2)
+    return mapping or 2, seq, offset
+
+
+def apply_patch(
+    root: Path, relative: str, patch: Patch, config: Config, kind: str = "incident"
+) -> str:
+    """Apply ``patch`` to ``root/relative``, validate, write atomically; return the new text.
+
+    Raises :class:`EditRefused` (file unchanged) when the patch cannot be applied or the
+    result has an error-level finding, :class:`EditError` when the file cannot be read.
+    """
+    target = _target(root, relative)
+    try:
+        raw = target.read_bytes()
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EditError(f"{relative}: cannot read: {exc}") from None
+    new_text = patch_text(text, patch, kind)
+    if new_text == text:
+        return text
+    validate_text(root, relative, new_text, config, kind, before=text)
+    _write_atomic(target, new_text, expected=raw)
+    return new_text
+
+
+def create_file(
+    root: Path, relative: str, text: str, config: Config, kind: str = "incident"
+) -> str:
+    """Write a new file after validating it; refuses (EditError) if it exists already."""
+    target = _target(root, relative)
+    if target.exists() or target.is_symlink():
+        raise EditError(f"{relative}: already exists")
+    validate_text(root, relative, text, config, kind)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = _temporary(target, text, mode=0o644)
+    try:
+        os.link(temporary, target)  # fails if the name was taken meanwhile: no overwrite
+    except FileExistsError:
+        raise EditError(f"{relative}: already exists") from None
+    finally:
+        Path(temporary).unlink()
+    return text
+
+
+def patch_text(text: str, patch: Patch, kind: str = "incident") -> str:
+    """``text`` with ``patch`` applied, keeping untouched formatting (no validation)."""
+    if kind in MARKDOWN_KINDS:
+        try:
+            yaml_text, _, body, body_offset = split_front_matter(text)
+        except LoadProblem as problem:
+            raise EditRefused(f"{problem.rule}: {problem.message}") from None
+        lines = text.split("\n")
+        new_yaml = _patch_yaml(yaml_text + "\n", patch, kind)
+        return f"{lines[0]}\n{new_yaml}{lines[body_offset - 1]}\n{body}"
+    return _patch_yaml(text, patch, kind)
+
+
+def validate_text(
+    root: Path, relative: str, text: str, config: Config, kind: str, before: str | None = None
+) -> None:
+    """Raise :class:`EditRefused` if ``text`` as ``relative`` has an error-level finding that
+    ``before`` (the file as it was) did not have: an incident with a problem someone else
+    introduced can still be updated mid-outage, but no edit adds a problem."""
+    known: set[tuple[str, str]] = set()
+    if before is not None:
+        known = {(f.rule, f.message) for f in check_text(relative, before, config, kind)}
+    errors = [
+        f
+        for f in check_text(relative, text, config, kind)
+        if f.level == "error" and (f.rule, f.message) not in known
+    ]
+    if errors:
+        reason = "; ".join(f"{f.path}:{f.line}: {f.rule}: {f.message}" for f in errors)
+        raise EditRefused(f"edit refused, the result would be invalid: {reason}", errors)
+
+
+def check_text(relative: str, text: str, config: Config, kind: str) -> list[Finding]:
+    """The file checks of ``check_file`` on text in memory, with the configured rule levels
+    and the file's inline directives applied."""
+    limits = Limits(config.max_file_bytes, config.max_depth, config.max_aliases)
+    found: list[Finding] = []
+    body: MarkdownDoc | None = None
+    try:
+        if kind in MARKDOWN_KINDS:
+            yaml_text, offset, body_text, body_offset = split_front_matter(text)
+            document = load_yaml(yaml_text, limits, offset)
+            body = MarkdownDoc.parse(body_text, body_offset)
+        else:
+            document = load_yaml(text, limits)
+    except LoadProblem as problem:
+        level = RULES[problem.rule].level if problem.rule in RULES else "error"
+        return [
+            Finding(relative, problem.line, problem.column, problem.rule, level, problem.message)
+        ]
+    for line, column, message in schemas.schema_errors(kind, document):
+        found.append(Finding(relative, line, column, "schema", "error", message))
+    ctx = FileContext(relative, kind, text, document, config, body)
+    for rule, check in file_checks(kind):
+        found.extend(
+            Finding(relative, ln, col, rule.id, rule.level, msg) for ln, col, msg in check(ctx)
+        )
+    directives = _directives(text)
+    kept: list[Finding] = []
+    for finding in found:
+        setting = config.rule_levels.get(finding.rule, finding.level)
+        silenced = any(
+            rule in (finding.rule, "all") and first <= finding.line <= last
+            for rule, first, last in directives
+        )
+        if setting != "off" and not silenced:
+            kept.append(replace(finding, level=setting) if setting in LEVELS else finding)
+    return kept
+
+
+# -- the round trip ---------------------------------------------------------------------------
+
+
+def _patch_yaml(text: str, patch: Patch, kind: str) -> str:
+    yaml = _yaml(text)
+    try:
+        data = yaml.load(text)
+    except Exception as exc:  # ruamel raises many types; the loader check reports the detail
+        raise EditRefused(f"cannot parse the file to edit it: {exc}") from None
+    if data is None:
+        data = CommentedMap()
+    for op in patch.ops:
+        _apply(data, op, kind)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def _apply(data: Any, op: Op, kind: str) -> None:
+    where = ".".join(str(step) for step in op.path)
+    if not op.path:
+        raise EditRefused(f"{op.action}: empty path")
+    parent = data
+    for depth, step in enumerate(op.path[:-1]):
+        if isinstance(parent, CommentedMap) and isinstance(step, str):
+            if step not in parent and op.action != "delete":
+                _insert(parent, step, CommentedMap(), _order(kind, op.path[:depth]))
+            parent = parent.get(step)
+        elif (
+            isinstance(parent, CommentedSeq)
+            and isinstance(step, int)
+            and -len(parent) <= step < len(parent)
+        ):
+            parent = parent[step]
+        else:
+            parent = None
+        if parent is None:
+            if op.action == "delete":
+                return
+            raise EditRefused(f"{op.action} {where}: no such place in the file")
+    last = op.path[-1]
+    if op.action == "set":
+        if isinstance(parent, CommentedMap) and isinstance(last, str):
+            if last in parent:
+                parent[last] = _replacement(parent[last], op.value)
+            else:
+                _insert(parent, last, _node(op.value), _order(kind, op.path[:-1]))
+        elif (
+            isinstance(parent, CommentedSeq)
+            and isinstance(last, int)
+            and -len(parent) <= last < len(parent)
+        ):
+            parent[last] = _replacement(parent[last], op.value)
+        else:
+            raise EditRefused(f"set {where}: no such place in the file")
+    elif op.action == "append":
+        if isinstance(parent, CommentedMap) and isinstance(last, str) and last not in parent:
+            _insert(parent, last, CommentedSeq(), _order(kind, op.path[:-1]))
+        target = parent.get(last) if isinstance(parent, CommentedMap) else None
+        if not isinstance(target, CommentedSeq):
+            raise EditRefused(f"append {where}: not a list")
+        _append(target, _node(op.value))
+    elif op.action == "delete":
+        if (isinstance(parent, CommentedMap) and last in parent) or (
+            isinstance(parent, CommentedSeq)
+            and isinstance(last, int)
+            and -len(parent) <= last < len(parent)
+        ):
+            del parent[last]
+    else:
+        raise EditRefused(f"unknown patch action {op.action!r}")
+
+
+def _replacement(old: Any, value: Any) -> Any:
+    """``value``, quoted the way the person quoted the value it replaces."""
+    if old == value and (type(value) is type(old) or isinstance(old, str)):
+        return old
+    if isinstance(value, str) and "\n" not in value:
+        if isinstance(old, DoubleQuotedScalarString):
+            return DoubleQuotedScalarString(value)
+        if isinstance(old, SingleQuotedScalarString):
+            return SingleQuotedScalarString(value)
+    return _node(value)
+
+
+_EMITTER = Emitter(None)
+_RESOLVERS = (_Resolver(version=(1, 2)), VersionedResolver(version=(1, 1)))
+
+
+def _node(value: Any) -> Any:
+    """Plain values as round-trip nodes: block collections, strings quoted only if needed."""
+    if isinstance(value, dict):
+        mapping = CommentedMap()
+        for key, item in value.items():
+            mapping[key] = _node(item)
+        return mapping
+    if isinstance(value, list | tuple):
+        return CommentedSeq(_node(item) for item in value)
+    if isinstance(value, str) and not isinstance(
+        value, DoubleQuotedScalarString | SingleQuotedScalarString
+    ):
+        if "\n" in value.rstrip("\n"):
+            return LiteralScalarString(value)
+        analysis = _EMITTER.analyze_scalar(value)
+        readers_agree = all(
+            str(r.resolve(ScalarNode, value, (True, False))) == _STR for r in _RESOLVERS
+        )
+        if not (analysis.allow_flow_plain and analysis.allow_block_plain and readers_agree):
+            return DoubleQuotedScalarString(value)
+    return value
+
+
+def _order(kind: str, path: tuple[str | int, ...]) -> list[str]:
+    """The key order the schema lists for the mapping at ``path`` (new keys go in place)."""
+    try:
+        schema: Any = schemas.load_schema(kind)
+    except Exception:  # a kind without a schema: new keys go at the end
+        return []
+    root = schema
+    for step in (*path, None):
+        while isinstance(schema, dict) and "$ref" in schema:
+            schema = _resolve_ref(root, schema["$ref"])
+        if not isinstance(schema, dict):
+            return []
+        if step is None:
+            break
+        schema = (
+            schema.get("items") if isinstance(step, int) else schema.get("properties", {}).get(step)
+        )
+    return list(schema.get("properties", {}))
+
+
+def _resolve_ref(root: Any, ref: str) -> Any:
+    node = root
+    for part in ref.removeprefix("#/").split("/"):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
+def _insert(mapping: CommentedMap, key: str, value: Any, order: list[str]) -> None:
+    """Add ``key`` after the keys that come before it in ``order`` (else at the end), moving
+    the comments and blank lines that followed the previous key below the new one."""
+    position = len(mapping)
+    if key in order:
+        rank = order.index(key)
+        later = [i for i, k in enumerate(mapping) if k in order and order.index(k) > rank]
+        position = later[0] if later else len(mapping)
+    previous = list(mapping)[position - 1] if position else None
+    mapping.insert(position, key, value)
+    if previous is not None:
+        _move_tail(_tail_slot(mapping, previous), _tail_slot(mapping, key))
+
+
+def _append(sequence: CommentedSeq, value: Any) -> None:
+    sequence.append(value)
+    if len(sequence) > 1:
+        _move_tail(_tail_slot(sequence, len(sequence) - 2), _tail_slot(sequence, len(sequence) - 1))
+
+
+def _tail_slot(container: Any, key: Any) -> tuple[Any, Any, int] | None:
+    """Where ruamel keeps the comment after the last line of ``container[key]``."""
+    value = container[key]
+    if isinstance(value, CommentedMap | CommentedSeq) and len(value) and not value.fa.flow_style():
+        last = list(value)[-1] if isinstance(value, CommentedMap) else len(value) - 1
+        return _tail_slot(value, last)
+    return (container.ca.items, key, 2 if isinstance(container, CommentedMap) else 0)
+
+
+def _move_tail(source: tuple[Any, Any, int] | None, target: tuple[Any, Any, int] | None) -> None:
+    if source is None or target is None:
+        return
+    items, key, index = source
+    slot = items.get(key)
+    token = slot[index] if slot else None
+    if not isinstance(token, CommentToken) or "\n" not in token.value:
+        return
+    value: str = token.value
+    end_of_line = value.index("\n") + 1 if value.lstrip(" ").startswith("#") else 0
+    rest = value[end_of_line:]
+    if not rest:
+        return
+    if end_of_line:
+        token.value = value[:end_of_line]
+    else:
+        slot[index] = None
+    target_items, target_key, target_index = target
+    target_slot = target_items.setdefault(target_key, [None, None, None, None])
+    moved = "\n" + rest if end_of_line else rest  # the token's text begins with a line end
+    target_slot[target_index] = CommentToken(moved, token.start_mark, None)
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+
+def _target(root: Path, relative: str) -> Path:
+    """``root/relative``, refusing paths that leave the repository or go through a link."""
+    parts = Path(relative).parts
+    if not relative or Path(relative).is_absolute() or ".." in parts:
+        raise EditError(f"{relative!r}: not a path inside the repository")
+    target = root / relative
+    if target.is_symlink():
+        raise EditError(f"{relative}: is a symbolic link; not editing through it")
+    return target
+
+
+def _temporary(target: Path, text: str, mode: int) -> str:
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(text.encode("utf-8"))
+            stream.flush()
+            os.fsync(stream.fileno())
+        Path(name).chmod(mode)
+    except BaseException:
+        Path(name).unlink()
+        raise
+    return name
+
+
+def _write_atomic(target: Path, text: str, expected: bytes) -> None:
+    mode = stat.S_IMODE(target.stat().st_mode)
+    temporary = _temporary(target, text, mode)
+    try:
+        # a concurrent writer since we read would be silently overwritten: say so instead
+        if target.read_bytes() != expected:
+            raise EditError(f"{target.name}: changed while being edited; try again")
+        Path(temporary).replace(target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            Path(temporary).unlink()
+        raise
+
+
+__all__ = [
+    "EditError",
+    "EditRefused",
+    "apply_patch",
+    "check_text",
+    "create_file",
+    "detect_indent",
+    "patch_text",
+    "validate_text",
+]
