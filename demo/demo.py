@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -28,9 +29,10 @@ def banner(text: str) -> None:
 
 
 def run(*args: str, cwd: Path) -> int:
-    print(f"$ incidentops {' '.join(args)}")
+    print(f"$ incidentops {shlex.join(args)}")
     sys.stdout.flush()
-    env = {**os.environ, "INCIDENTOPS_NOW": NOW}
+    env = {**os.environ}
+    env.setdefault("INCIDENTOPS_NOW", NOW)
     code = subprocess.run([str(SCRIPT), *args], cwd=cwd, env=env, check=False).returncode
     print(f"(exit {code})")
     return code
@@ -109,6 +111,98 @@ def break_samples(root: Path) -> list[str]:
     return done
 
 
+def life(root: Path) -> None:
+    """Declare, update, act, identify, mitigate, resolve, draft the postmortem: each step one
+    commit, as an on-call engineer would run it."""
+    for part in PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, root / part)
+        else:
+            shutil.copy2(source, root / part)
+    git = {
+        "GIT_AUTHOR_NAME": "Demo",
+        "GIT_AUTHOR_EMAIL": "demo@example.com",
+        "GIT_COMMITTER_NAME": "incidentops demo",
+        "GIT_COMMITTER_EMAIL": "demo@example.com",
+    }
+    environment = {**os.environ, **git}
+    for command in (
+        ["init", "-q", "-b", "main"],
+        ["add", "-A"],
+        ["commit", "-q", "-m", "Sample repository"],
+    ):
+        subprocess.run(["git", *command], cwd=root, env=environment, check=True)
+    ident = "INC-2026-0010"
+    steps = [
+        (
+            "12:00",
+            [
+                "declare",
+                "--title",
+                "Checkout API returning 500s",
+                "--service",
+                "checkout-api",
+                "--indicator",
+                "partial_outage=true",
+                "--indicator",
+                "affected_users_pct=30",
+                "--alert",
+                "CheckoutApiHighErrorRate",
+            ],
+        ),
+        (
+            "12:04",
+            [
+                "update",
+                ident,
+                "--audience",
+                "internal",
+                "--message",
+                "Elevated 5xx on order placement; investigating the database pool.",
+            ],
+        ),
+        (
+            "12:09",
+            [
+                "timeline",
+                ident,
+                "--kind",
+                "action",
+                "--text",
+                "Restarted checkout-api pods",
+                "--result",
+                "errors unchanged",
+            ],
+        ),
+        ("12:15", ["status", ident, "identified", "--note", "pool exhausted by a batch job"]),
+        ("12:22", ["status", ident, "mitigated", "--note", "batch job paused"]),
+        (
+            "12:30",
+            [
+                "update",
+                ident,
+                "--audience",
+                "customer",
+                "--message",
+                "Checkout is working again; we are watching it closely.",
+            ],
+        ),
+        ("12:50", ["resolve", ident, "--summary", "pool resized, batch job rescheduled"]),
+        ("12:55", ["show", ident]),
+    ]
+    for clock, args in steps:
+        os.environ["INCIDENTOPS_NOW"] = f"2026-11-23T{clock}:00Z"
+        os.environ["INCIDENTOPS_ACTOR"] = "tom"
+        extra = ["--commit"] if args[0] not in ("show",) else []
+        run(*args, *extra, cwd=root)
+    os.environ["INCIDENTOPS_NOW"] = NOW
+    run("postmortem", "draft", ident, "--output", f"postmortems/2026/{ident}.md", cwd=root)
+    print("$ git log --oneline")
+    sys.stdout.flush()
+    subprocess.run(["git", "log", "--oneline", "-8"], cwd=root, check=True)
+
+
 def main() -> int:
     print(f"incidentops demo; the clock is set to {NOW} (INCIDENTOPS_NOW)")
     banner("1. Validate the sample repository")
@@ -135,6 +229,9 @@ def main() -> int:
     run("oncall", "preview", "--schedule", "platform-primary", "--days", "7", cwd=REPO)
     run("oncall", "escalation", "--service", "checkout-api", "--severity", "SEV1", cwd=REPO)
     run("oncall", "handoff", "--schedule", "platform-primary", cwd=REPO)
+    banner("4. One incident's whole life, in a throwaway copy with git")
+    with tempfile.TemporaryDirectory(prefix="incidentops-demo-life-") as temporary:
+        life(Path(temporary))
     banner(f"Done (clock: {NOW}).")
     return 0
 
