@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from incidentops import metrics
+from incidentops import metrics, metrics_report
 from incidentops.metrics import Stat, compute
 from incidentops.records import records
 from incidentops.validate import load_config
@@ -320,10 +320,12 @@ def test_wrong_types_do_not_crash() -> None:
 
 def test_to_json_is_stable_and_matches_the_report() -> None:
     r = report(by="service", since=datetime(2026, 1, 1, tzinfo=UTC))
-    text = metrics.to_json(r)
-    assert text == metrics.to_json(report(by="service", since=datetime(2026, 1, 1, tzinfo=UTC)))
+    text = metrics_report.to_json(r)
+    assert text == metrics_report.to_json(
+        report(by="service", since=datetime(2026, 1, 1, tzinfo=UTC))
+    )
     data = json.loads(text)
-    assert data == metrics.to_dict(r)
+    assert data == metrics_report.to_dict(r)
     assert list(data) == ["version", "today", "since", "until", "by", "overall", "groups"]
     assert data["version"] == 1
     assert (data["today"], data["since"], data["until"]) == (
@@ -353,11 +355,11 @@ def test_to_json_is_stable_and_matches_the_report() -> None:
     }
     assert [g["key"] for g in data["groups"]] == ["api", "db", "web"]
     assert data["groups"][2]["mttd"] == {"n": 0, "mean": None, "median": None, "p90": None}
-    assert json.loads(metrics.to_json(report()))["groups"] == []
+    assert json.loads(metrics_report.to_json(report()))["groups"] == []
 
 
 def test_to_text_aligned_with_human_durations() -> None:
-    text = metrics.to_text(report(by="service"))
+    text = metrics_report.to_text(report(by="service"))
     lines = text.splitlines()
     assert lines[0].startswith("Incident metrics: declared start .. now, by service")
     # each table: header, dashes, then rows whose right-aligned columns end in the same place
@@ -382,7 +384,7 @@ def test_to_text_aligned_with_human_durations() -> None:
 def test_to_markdown_tables_escape_pipes() -> None:
     data = incidents()
     data[3]["services"] = ["web|edge"]
-    md = metrics.to_markdown(compute(data, postmortems(), TODAY, by="service"))
+    md = metrics_report.to_markdown(compute(data, postmortems(), TODAY, by="service"))
     assert md.startswith("## Incident metrics")
     assert "| web\\|edge | 1 |" in md
     assert "### Response times (cancelled excluded)" in md
@@ -414,7 +416,7 @@ def test_sample_repository_via_records() -> None:
             assert sum(g.count for g in r.groups) == len(files)
         assert o.mttd.n == o.count - o.cancelled  # every sample has started/detected
         assert o.action_items.total > 0
-        for render in (metrics.to_json, metrics.to_text, metrics.to_markdown):
+        for render in (metrics_report.to_json, metrics_report.to_text, metrics_report.to_markdown):
             assert render(r)
 
 
@@ -428,7 +430,7 @@ def test_ten_thousand_incidents_are_fast() -> None:
         data.append(copy)
     started = time.perf_counter()
     r = compute(data, postmortems(), TODAY, by="service")
-    metrics.to_text(r)
-    metrics.to_json(r)
+    metrics_report.to_text(r)
+    metrics_report.to_json(r)
     assert time.perf_counter() - started < 2.0
     assert r.overall.count == 10_000

@@ -1,0 +1,78 @@
+"""Commands that report on records: the postmortem draft and metrics."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from incidentops.cli_incident import _at, _errors, _people, _setup, repo_option
+from incidentops.cli_records import _facts_of
+
+
+@click.group()
+def postmortem() -> None:
+    """Postmortems."""
+
+
+@postmortem.command()
+@click.argument("ident", metavar="ID")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False), help="Write here (default: print)."
+)
+@repo_option
+def draft(ident: str, output: str | None, repo: str | None) -> None:
+    """The postmortem pre-filled from the incident (timeline, durations, impact, roles), with
+    TODO markers the lint reports as "not yet written"."""
+    from incidentops.postmortem_draft import draft as make
+    from incidentops.store import load
+
+    with _errors():
+        root, config, now = _setup(repo)
+        _, data = load(root, ident.upper())
+        text = make(data, config, _people(root, config), now.date(), root)
+    if output:
+        target = Path(output)
+        if target.exists():
+            raise click.ClickException(f"{output} exists; not overwriting it")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command()
+@click.option("--since", help="Declared at or after (RFC 3339 or '90d ago').")
+@click.option("--until", help="Declared before.")
+@click.option("--by", type=click.Choice(["severity", "service", "month"]), help="Group by.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@repo_option
+def metrics(
+    since: str | None, until: str | None, by: str | None, fmt: str, repo: str | None
+) -> None:
+    """Counts, MTTD, MTTA, MTTR (mean, median, p90), time in each status, action-item
+    completion and overdue count, from the files alone."""
+    from incidentops import metrics as core
+    from incidentops import metrics_report
+
+    with _errors():
+        root, _, now = _setup(repo)
+        start: datetime | None = _at(since, now) if since else None
+        end: datetime | None = _at(until, now) if until else None
+    report = core.compute(
+        _facts_of(root, "incident"), _facts_of(root, "postmortem"), now.date(), start, end, by
+    )
+    render = {
+        "json": metrics_report.to_json,
+        "markdown": metrics_report.to_markdown,
+        "text": metrics_report.to_text,
+    }[fmt]
+    click.echo(render(report), nl=False)
