@@ -21,7 +21,6 @@ import os
 import re
 import stat
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -37,14 +36,11 @@ from ruamel.yaml.scalarstring import (
 )
 from ruamel.yaml.tokens import CommentToken
 
-from incidentops import schemas
-from incidentops.checks import RULES, file_checks
-from incidentops.checks.context import FileContext
+from incidentops import filecheck, schemas
 from incidentops.config import Config
-from incidentops.filecheck import MARKDOWN_KINDS, _directives
-from incidentops.findings import LEVELS, Finding
-from incidentops.loader import Limits, LoadProblem, load_yaml, split_front_matter
-from incidentops.markdown import MarkdownDoc
+from incidentops.filecheck import MARKDOWN_KINDS, with_settings
+from incidentops.findings import Finding
+from incidentops.loader import LoadProblem, split_front_matter
 from incidentops.patch import Op, Patch
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -191,39 +187,8 @@ def validate_text(
 def check_text(relative: str, text: str, config: Config, kind: str) -> list[Finding]:
     """The file checks of ``check_file`` on text in memory, with the configured rule levels
     and the file's inline directives applied."""
-    limits = Limits(config.max_file_bytes, config.max_depth, config.max_aliases)
-    found: list[Finding] = []
-    body: MarkdownDoc | None = None
-    try:
-        if kind in MARKDOWN_KINDS:
-            yaml_text, offset, body_text, body_offset = split_front_matter(text)
-            document = load_yaml(yaml_text, limits, offset)
-            body = MarkdownDoc.parse(body_text, body_offset)
-        else:
-            document = load_yaml(text, limits)
-    except LoadProblem as problem:
-        level = RULES[problem.rule].level if problem.rule in RULES else "error"
-        return [
-            Finding(relative, problem.line, problem.column, problem.rule, level, problem.message)
-        ]
-    for line, column, message in schemas.schema_errors(kind, document):
-        found.append(Finding(relative, line, column, "schema", "error", message))
-    ctx = FileContext(relative, kind, text, document, config, body)
-    for rule, check in file_checks(kind):
-        found.extend(
-            Finding(relative, ln, col, rule.id, rule.level, msg) for ln, col, msg in check(ctx)
-        )
-    directives = _directives(text)
-    kept: list[Finding] = []
-    for finding in found:
-        setting = config.rule_levels.get(finding.rule, finding.level)
-        silenced = any(
-            rule in (finding.rule, "all") and first <= finding.line <= last
-            for rule, first, last in directives
-        )
-        if setting != "off" and not silenced:
-            kept.append(replace(finding, level=setting) if setting in LEVELS else finding)
-    return kept
+    result = filecheck.check_text(relative, kind, text, config)
+    return with_settings(result.findings, config, {relative: result.directives})
 
 
 # -- the round trip ---------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from incidentops.checks import RULES, file_checks
 from incidentops.checks.context import FileContext, FileFacts
 from incidentops.config import Config
 from incidentops.facts import extract
-from incidentops.findings import Finding
+from incidentops.findings import LEVELS, Finding
 from incidentops.loader import Limits, LoadProblem, load_yaml, read_text, split_front_matter
 from incidentops.markdown import MarkdownDoc
 
@@ -67,7 +67,6 @@ def _finding(path: str, rule: str, line: int, column: int, message: str) -> Find
 
 
 def check_file(root: Path, path: str, kind: str, config: Config) -> FileResult:
-    limits = Limits(config.max_file_bytes, config.max_depth, config.max_aliases)
     # stat before reading: an edit made while we read changes it, so the next run re-checks
     try:
         status: os.stat_result | None = os.lstat(root / path)
@@ -82,8 +81,17 @@ def check_file(root: Path, path: str, kind: str, config: Config) -> FileResult:
             "",
             [_finding(path, problem.rule, problem.line, problem.column, problem.message)],
         )
-    result = FileResult(path, kind, digest(raw), directives=_directives(text))
+    result = check_text(path, kind, text, config)
+    result.digest = digest(raw)
     result.stat = [status.st_size, status.st_mtime_ns] if status else []
+    return result
+
+
+def check_text(path: str, kind: str, text: str, config: Config) -> FileResult:
+    """Everything ``check_file`` does after reading, on text in memory (an edit is checked
+    this way before it is written)."""
+    limits = Limits(config.max_file_bytes, config.max_depth, config.max_aliases)
+    result = FileResult(path, kind, "", directives=_directives(text))
     body: MarkdownDoc | None = None
     try:
         if kind in MARKDOWN_KINDS:
@@ -107,6 +115,27 @@ def check_file(root: Path, path: str, kind: str, config: Config) -> FileResult:
     if kind == "config":
         result.value = document.value
     return result
+
+
+def with_settings(
+    findings: list[Finding], config: Config, directives: dict[str, list[list[Any]]]
+) -> list[Finding]:
+    """Levels from ``validate.rules`` (``off`` drops a rule) and inline disable comments
+    (``directives``: per path, as ``FileResult.directives``)."""
+    kept: list[Finding] = []
+    for finding in findings:
+        level = config.rule_levels.get(finding.rule, finding.level)
+        if level == "off":
+            continue
+        if any(
+            rule in (finding.rule, "all") and first <= finding.line <= last
+            for rule, first, last in directives.get(finding.path, ())
+        ):
+            continue
+        if level != finding.level and level in LEVELS:
+            finding = replace(finding, level=level)
+        kept.append(finding)
+    return kept
 
 
 def _directives(text: str) -> list[list[Any]]:

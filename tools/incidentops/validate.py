@@ -9,7 +9,7 @@ import os
 import stat
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -18,8 +18,8 @@ from incidentops.checks import RULES, repository_checks
 from incidentops.checks.context import Repository
 from incidentops.config import CONFIG_FILE, Config, config_from_data
 from incidentops.discovery import discover
-from incidentops.filecheck import FileResult, check_file, digest
-from incidentops.findings import LEVELS, Finding
+from incidentops.filecheck import FileResult, check_file, digest, with_settings
+from incidentops.findings import Finding
 
 _PARALLEL_FROM = 64  # below this many files to check, a pool costs more than it saves
 _worker_state: tuple[Path, Config] | None = None
@@ -103,7 +103,7 @@ def run(
             Finding(path, line, column, rule.id, rule.level, message)
             for path, line, column, message in check(repository)
         )
-    findings = _apply_settings(findings, config, results)
+    findings = with_settings(findings, config, {p: r.directives for p, r in results.items()})
     if only:
         wanted = set(only)
         folders = tuple(p for p in only if p.endswith("/") or p == "")
@@ -161,27 +161,6 @@ def _check_all(
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, context, _init_worker, (root, config)) as pool:
         return [result for batch in pool.map(_check_chunk, chunks) for result in batch]
-
-
-def _apply_settings(
-    findings: list[Finding], config: Config, results: dict[str, FileResult]
-) -> list[Finding]:
-    """Levels from ``validate.rules`` (``off`` drops a rule) and inline disable comments."""
-    kept: list[Finding] = []
-    for finding in findings:
-        level = config.rule_levels.get(finding.rule, finding.level)
-        if level == "off":
-            continue
-        directives = results[finding.path].directives if finding.path in results else []
-        if any(
-            rule in (finding.rule, "all") and first <= finding.line <= last
-            for rule, first, last in directives
-        ):
-            continue
-        if level != finding.level and level in LEVELS:
-            finding = replace(finding, level=level)
-        kept.append(finding)
-    return kept
 
 
 __all__ = ["RULES", "Outcome", "load_config", "run"]
