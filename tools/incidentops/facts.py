@@ -11,8 +11,10 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
+from incidentops.checks.blameless import might_blame
 from incidentops.checks.context import FileContext, FileFacts
 from incidentops.markdown import MarkdownDoc, anchors, plain_text, walk
+from incidentops.metrics import identified_at
 
 
 def extract(ctx: FileContext, facts: FileFacts | None = None) -> FileFacts:
@@ -110,11 +112,7 @@ def _incident(ctx: FileContext, facts: FileFacts) -> None:
         facts.define("incident", data["id"], ctx.at("id"))
     facts.info.update({key: data.get(key) for key in _INCIDENT_INFO})
     facts.info["services"] = [s for s in _list(data.get("services")) if isinstance(s, str)]
-    facts.info["timeline"] = [  # status changes only: what time-in-status needs
-        {"at": e.get("at"), "kind": "status", "text": e.get("text")}
-        for e in _list(data.get("timeline"))
-        if isinstance(e, dict) and e.get("kind") == "status"
-    ]
+    facts.info["identified_at"] = identified_at(data.get("timeline"))  # for time in status
     for i, service in enumerate(_list(data.get("services"))):
         facts.ref("service", service, ("services", i))
     facts.ref("person", data.get("declared_by"), ("declared_by",))
@@ -200,9 +198,11 @@ def _markdown_facts(ctx: FileContext, body: MarkdownDoc, facts: FileFacts) -> No
                 where = body.find_line(f"]({url}", line)
                 links.append([resolved, anchor, where, url])
         if ctx.kind == "postmortem" and token["type"] in ("paragraph", "block_text"):
-            # split into sentences only by the blameless check, for the few that name someone
+            # only paragraphs with a blame phrase are kept; the blameless check, which knows
+            # the people, decides whether its subject is one of them
             text = plain_text(token)
-            prose.append([body.find_line(text[:30], line), text])
+            if might_blame(text, ctx.config.blame_phrases):
+                prose.append([body.find_line(text[:30], line), text])
     facts.info["links"] = links
     if ctx.kind == "postmortem":  # only the blameless check reads prose
         facts.info["prose"] = prose

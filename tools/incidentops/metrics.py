@@ -248,6 +248,12 @@ def _new_state(text: str) -> str | None:
     return "investigating" if word == "reopened" else word
 
 
+def identified_at(timeline: Any) -> str | None:
+    """When the timeline says the cause was identified (for the per-file summaries)."""
+    moment = _identified_at(timeline)
+    return moment.isoformat() if moment else None
+
+
 def _identified_at(timeline: Any) -> datetime | None:
     if not isinstance(timeline, list):
         return None
@@ -288,7 +294,12 @@ def _durations(data: dict[str, Any]) -> list[tuple[str, float]]:
             out.append((name, value))
     milestones = (
         ("investigating", _time(data.get("declared_at"))),
-        ("identified", _identified_at(data.get("timeline"))),
+        (
+            "identified",
+            _time(data["identified_at"])
+            if "identified_at" in data
+            else _identified_at(data.get("timeline")),
+        ),
         ("mitigated", _time(data.get("mitigated_at"))),
         ("resolved", resolved),
         ("closed", _time(data.get("closed_at"))),

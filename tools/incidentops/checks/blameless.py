@@ -37,7 +37,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 @cache
-def _patterns(phrases: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+def patterns(phrases: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(
         re.compile(
             r"(?<![\w@])@?"
@@ -49,6 +49,19 @@ def _patterns(phrases: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     )
 
 
+@cache
+def _literals(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(p.replace("{person}", " ").strip().lower() for p in phrases if "{person}" in p)
+
+
+def might_blame(text: str, phrases: tuple[str, ...]) -> bool:
+    """A cheap test before the regular expressions: does a phrase's fixed part occur?"""
+    lowered = text.lower()
+    return any(literal in lowered for literal in _literals(phrases)) and any(
+        pattern.search(text) for pattern in patterns(phrases)
+    )
+
+
 def check(repo: Repository) -> Iterator[RepoHit]:
     names: set[str] = set()
     for facts in repo.of_kind("people"):
@@ -57,13 +70,13 @@ def check(repo: Repository) -> Iterator[RepoHit]:
             names.update(alias.lower() for alias in aliases if len(alias) > 1)
     if not names:
         return
-    patterns = _patterns(repo.config.blame_phrases)
+    phrases = patterns(repo.config.blame_phrases)
     for facts in repo.of_kind("postmortem"):
         for line, paragraph in facts.info.get("prose", ()):
             if names.isdisjoint(_WORD.findall(paragraph.lower())):
                 continue  # nobody is named: no phrase can blame anyone
             for sentence in _SENTENCE_END.split(paragraph):
-                yield from _blames(facts.path, line, sentence, patterns, names)
+                yield from _blames(facts.path, line, sentence, phrases, names)
 
 
 def _blames(

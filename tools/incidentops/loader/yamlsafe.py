@@ -59,6 +59,13 @@ class Limits:
 class _Resolver(yaml.resolver.BaseResolver):
     """Resolution is deferred to :func:`_convert`; the composer only marks plain scalars."""
 
+    # the composer calls these around every node; path resolvers are never used here
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:
         if kind is yaml.ScalarNode:
             return _PLAIN if implicit[0] else _STR
