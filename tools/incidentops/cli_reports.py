@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from incidentops.cli_incident import _at, _errors, _people, _setup, repo_option
 from incidentops.cli_records import _facts_of
+
+if TYPE_CHECKING:
+    from incidentops.config import Config
 
 
 @click.group()
@@ -33,12 +37,13 @@ def draft(ident: str, output: str | None, repo: str | None) -> None:
         _, data = load(root, ident.upper())
         text = make(data, config, _people(root, config), now.date(), root)
     if output:
-        target = Path(output)
+        target = Path(output).absolute()
         if target.exists():
             raise click.ClickException(f"{output} exists; not overwriting it")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         click.echo(f"wrote {output}")
+        _link(root, config, ident.upper(), target)
     else:
         click.echo(text, nl=False)
 
@@ -76,3 +81,23 @@ def metrics(
         "text": metrics_report.to_text,
     }[fmt]
     click.echo(render(report), nl=False)
+
+
+def _link(root: Path, config: Config, ident: str, target: Path) -> None:
+    """A draft written where postmortems live is linked from its incident (``postmortem:``),
+    so ``validate`` and ``close`` find it."""
+    from incidentops import operations
+    from incidentops.discovery import kind_of
+    from incidentops.lifecycle import link_postmortem
+
+    try:
+        relative = target.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return
+    if kind_of(relative, config) != "postmortem":
+        return
+    with _errors():
+        outcome = operations.change(
+            root, ident, lambda data: link_postmortem(data, relative), config
+        )
+    click.echo(outcome.summary)

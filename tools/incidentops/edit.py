@@ -253,6 +253,12 @@ def _apply(data: Any, op: Op, kind: str) -> None:
         if not isinstance(target, CommentedSeq):
             raise EditRefused(f"append {where}: not a list")
         _append(target, _node(op.value))
+    elif op.action == "insert":
+        if not (isinstance(parent, CommentedSeq) and isinstance(last, int)):
+            raise EditRefused(f"insert {where}: not a list")
+        if not 0 <= last <= len(parent):
+            raise EditRefused(f"insert {where}: no such place in the file")
+        parent.insert(last, _node(op.value))
     elif op.action == "delete":
         if (isinstance(parent, CommentedMap) and last in parent) or (
             isinstance(parent, CommentedSeq)

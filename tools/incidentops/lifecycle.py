@@ -307,3 +307,11 @@ def close(
 
 def cancel(data: dict[str, Any], reason: str, at: datetime, actor: str | None) -> Change:
     return set_status(data, "cancelled", at, actor, _text(reason, "the reason"))
+
+
+def link_postmortem(data: dict[str, Any], path: str) -> Change:
+    """Point the incident at its postmortem (``postmortem:``), once."""
+    current = data.get("postmortem")
+    if current and current != path:
+        raise LifecycleError(f"{data.get('id')} already has a postmortem: {current}")
+    return Change(Patch().set("postmortem", value=path), f"{data.get('id')}: postmortem {path}", [])

@@ -56,7 +56,7 @@ def change(
 ) -> Outcome:
     """Apply one lifecycle change to incident ``ident``; with ``git.push``, re-read and
     re-decide on a fresh tree after a rejected push so that no concurrent update is lost."""
-    from incidentops import edit, gitops
+    from incidentops import edit
 
     git = git or GitOptions()
 
@@ -73,24 +73,7 @@ def change(
         )
         return [path]
 
-    if git.push:
-        message_holder: list[str] = []
-
-        def first() -> list[str]:
-            paths = attempt()
-            message_holder[:] = [result["outcome"].summary]
-            return paths
-
-        sha: str | None = gitops.push_with_retry(
-            root, first, lambda: result["outcome"].summary, author=git.author
-        )
-    else:
-        attempt()
-        sha = (
-            gitops.commit(root, [result["outcome"].path], result["outcome"].summary, git.author)
-            if git.commit
-            else None
-        )
+    sha = _persist(root, attempt, lambda: result["outcome"], git)
     outcome = result["outcome"]
     outcome.sha = sha
     return outcome
@@ -105,7 +88,7 @@ def declare(
 ) -> Outcome:
     """Create the next incident of ``year``; ``build(ident)`` returns its data. After a
     rejected push the ID is allocated again on the fresh tree."""
-    from incidentops import edit, gitops
+    from incidentops import edit
 
     git = git or GitOptions()
 
@@ -119,19 +102,23 @@ def declare(
         result["outcome"] = Outcome(ident, path, f"{ident}: declared {data['severity']}", [], data)
         return [path]
 
-    if git.push:
-        sha: str | None = gitops.push_with_retry(
-            root, attempt, lambda: result["outcome"].summary, author=git.author
-        )
-    else:
-        attempt()
-        sha = (
-            gitops.commit(root, [result["outcome"].path], result["outcome"].summary, git.author)
-            if git.commit
-            else None
-        )
+    sha = _persist(root, attempt, lambda: result["outcome"], git)
     result["outcome"].sha = sha
     return result["outcome"]
 
 
 __all__ = ["GitOptions", "LifecycleError", "Outcome", "change", "datetime", "declare"]
+
+
+def _persist(
+    root: Path, attempt: Callable[[], list[str]], outcome: Callable[[], Outcome], git: GitOptions
+) -> str | None:
+    """Run ``attempt`` once (no git), once then commit, or in the push-and-retry loop."""
+    from incidentops import gitops
+
+    if git.push:
+        return gitops.push_with_retry(root, attempt, lambda: outcome().summary, author=git.author)
+    attempt()
+    if not git.commit:
+        return None
+    return gitops.commit(root, [outcome().path], outcome().summary, git.author)
