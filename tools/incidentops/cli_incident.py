@@ -40,19 +40,24 @@ class Failure(click.ClickException):
 
 @contextmanager
 def _errors() -> Iterator[None]:
-    """The core's typed errors become one line on stderr and exit 2."""
-    from incidentops.edit import EditError
-    from incidentops.gitops import GitOpsError
+    """The core's typed errors become one line on stderr and exit 2. The edges' error types
+    are looked up only if their modules were imported (a command that never edits or pushes
+    does not pay for importing GitPython and every check)."""
     from incidentops.lifecycle import LifecycleError
     from incidentops.oncall.repo import OnCallError
     from incidentops.when import TimeError
 
     try:
         yield
-    except (LifecycleError, EditError, OnCallError, TimeError) as exc:
+    except (LifecycleError, OnCallError, TimeError) as exc:
         raise Failure(str(exc)) from None
-    except GitOpsError as exc:
-        raise Failure(f"git: {exc}") from None
+    except Exception as exc:
+        edit, gitops = sys.modules.get("incidentops.edit"), sys.modules.get("incidentops.gitops")
+        if edit is not None and isinstance(exc, edit.EditError):
+            raise Failure(str(exc)) from None
+        if gitops is not None and isinstance(exc, gitops.GitOpsError):
+            raise Failure(f"git: {exc}") from None
+        raise
 
 
 def _setup(repo: str | None) -> tuple[Path, Config, datetime]:

@@ -205,12 +205,16 @@ def update(
     click.echo(f"-- recorded: {outcome.summary}" + (f" ({outcome.sha[:8]})" if outcome.sha else ""))
 
 
-def _facts_of(root: Path, kind: str) -> list[dict[str, Any]]:
-    """The cached per-file summaries of one kind (validate's pipeline: fast when warm)."""
+def _facts_of(root: Path, *kinds: str) -> list[list[dict[str, Any]]]:
+    """The cached per-file summaries of each kind (validate's pipeline: fast when warm),
+    collected once."""
     from incidentops.validate import collect
 
     _, results, _ = collect(root)
-    return [r.facts.info for r in results.values() if r.kind == kind and r.facts is not None]
+    return [
+        [r.facts.info for r in results.values() if r.kind == kind and r.facts is not None]
+        for kind in kinds
+    ]
 
 
 @click.command()
@@ -286,7 +290,7 @@ def list_incidents(
         wanted = severity_of(config, level).level if level else None
         start = _at(since, now) if since else None
     rows = []
-    for info in _facts_of(root, "incident"):
+    for info in _facts_of(root, "incident")[0]:
         declared = parse_time(info.get("declared_at"))
         if (
             (only_open and info.get("status") not in OPEN)

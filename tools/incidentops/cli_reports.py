@@ -72,9 +72,8 @@ def metrics(
         root, _, now = _setup(repo)
         start: datetime | None = _at(since, now) if since else None
         end: datetime | None = _at(until, now) if until else None
-    report = core.compute(
-        _facts_of(root, "incident"), _facts_of(root, "postmortem"), now.date(), start, end, by
-    )
+    incidents, postmortems = _facts_of(root, "incident", "postmortem")
+    report = core.compute(incidents, postmortems, now.date(), start, end, by)
     render = {
         "json": metrics_report.to_json,
         "markdown": metrics_report.to_markdown,

@@ -55,12 +55,16 @@ def static_prefix(pattern: str) -> str:
     return "/".join(parts)
 
 
-def discover(root: Path, config: Config) -> Iterator[tuple[str, str]]:
-    """Every (relative path, kind) under ``root``; symbolic links are returned too (as their
-    own path) so that the loader reports them instead of following them."""
-    if (root / CONFIG_FILE).exists() or (root / CONFIG_FILE).is_symlink():
+def discover(
+    root: Path, config: Config, kinds: tuple[str, ...] | None = None
+) -> Iterator[tuple[str, str]]:
+    """Every (relative path, kind) under ``root`` (only ``kinds`` when given: their folders
+    alone are walked); symbolic links are returned too (as their own path) so that the loader
+    reports them instead of following them."""
+    if kinds is None and ((root / CONFIG_FILE).exists() or (root / CONFIG_FILE).is_symlink()):
         yield CONFIG_FILE, "config"
-    prefixes = sorted({static_prefix(p) for ps in config.paths.values() for p in ps})
+    patterns = {k: ps for k, ps in config.paths.items() if kinds is None or k in kinds}
+    prefixes = sorted({static_prefix(p) for ps in patterns.values() for p in ps})
     # walk each distinct top directory once (a prefix inside another is covered by it)
     tops: list[str] = []
     for prefix in prefixes:
@@ -81,7 +85,7 @@ def discover(root: Path, config: Config) -> Iterator[tuple[str, str]]:
                 if name in _SKIP_DIRS:
                     continue
                 if (Path(directory) / name).is_symlink():
-                    if any(_could_match(rel, p) for ps in config.paths.values() for p in ps):
+                    if any(_could_match(rel, p) for ps in patterns.values() for p in ps):
                         yield rel, "symlink-dir"
                     continue
                 keep.append(name)
@@ -91,7 +95,7 @@ def discover(root: Path, config: Config) -> Iterator[tuple[str, str]]:
                 if rel in seen or rel == CONFIG_FILE:
                     continue
                 kind = kind_of(rel, config)
-                if kind is not None:
+                if kind is not None and (kinds is None or kind in kinds):
                     seen.add(rel)
                     yield rel, kind
 

@@ -20,9 +20,7 @@ def records(
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """(path, data) for each readable file of ``kind``. ``open_only`` skips, before parsing,
     incidents whose status line is not an open state: cheap on 10,000 files."""
-    for path, found in discover(root, config):
-        if found != kind:
-            continue
+    for path, _ in discover(root, config, (kind,)):
         try:
             text, _ = read_text(root, path, config.max_file_bytes)
             if open_only and not _OPEN.search(text):

@@ -88,7 +88,7 @@ def load_oncall(paths: list[str], reader: Reader, patterns: dict[str, list[str]]
 
 def from_directory(root: Path, config: Config) -> OnCall:
     """The on-call model of the working tree at ``root``."""
-    paths = [path for path, kind in discover(root, config) if kind in ONCALL_KINDS]
+    paths = [path for path, kind in discover(root, config, ONCALL_KINDS)]
 
     def reader(path: str) -> str | None:
         target = root / PurePosixPath(path)
