@@ -210,7 +210,7 @@ def _facts_of(root: Path, *kinds: str) -> list[list[dict[str, Any]]]:
     collected once."""
     from incidentops.validate import collect
 
-    _, results, _ = collect(root)
+    _, results, _ = collect(root, kinds=kinds)
     return [
         [r.facts.info for r in results.values() if r.kind == kind and r.facts is not None]
         for kind in kinds

@@ -66,7 +66,9 @@ def _finding(path: str, rule: str, line: int, column: int, message: str) -> Find
     )
 
 
-def check_file(root: Path, path: str, kind: str, config: Config) -> FileResult:
+def check_file(
+    root: Path, path: str, kind: str, config: Config, facts_only: bool = False
+) -> FileResult:
     # stat before reading: an edit made while we read changes it, so the next run re-checks
     try:
         status: os.stat_result | None = os.lstat(root / path)
@@ -81,15 +83,18 @@ def check_file(root: Path, path: str, kind: str, config: Config) -> FileResult:
             "",
             [_finding(path, problem.rule, problem.line, problem.column, problem.message)],
         )
-    result = check_text(path, kind, text, config)
+    result = check_text(path, kind, text, config, facts_only)
     result.digest = digest(raw)
     result.stat = [status.st_size, status.st_mtime_ns] if status else []
     return result
 
 
-def check_text(path: str, kind: str, text: str, config: Config) -> FileResult:
+def check_text(
+    path: str, kind: str, text: str, config: Config, facts_only: bool = False
+) -> FileResult:
     """Everything ``check_file`` does after reading, on text in memory (an edit is checked
-    this way before it is written)."""
+    this way before it is written). ``facts_only``: parse and summarise, no checks (for
+    reports that need the facts, never cached)."""
     limits = Limits(config.max_file_bytes, config.max_depth, config.max_aliases)
     result = FileResult(path, kind, "", directives=_directives(text))
     body: MarkdownDoc | None = None
@@ -97,13 +102,17 @@ def check_text(path: str, kind: str, text: str, config: Config) -> FileResult:
         if kind in MARKDOWN_KINDS:
             yaml_text, yaml_offset, body_text, body_offset = split_front_matter(text)
             document = load_yaml(yaml_text, limits, yaml_offset)
-            body = MarkdownDoc.parse(body_text, body_offset)
+            if not facts_only:
+                body = MarkdownDoc.parse(body_text, body_offset)
         else:
             document = load_yaml(text, limits)
     except LoadProblem as problem:
         result.findings.append(
             _finding(path, problem.rule, problem.line, problem.column, problem.message)
         )
+        return result
+    if facts_only:
+        result.facts = extract(FileContext(path, kind, text, document, config, None))
         return result
     for line, column, message in schemas.schema_errors(kind, document):
         result.findings.append(_finding(path, "schema", line, column, message))

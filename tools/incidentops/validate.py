@@ -22,7 +22,7 @@ from incidentops.filecheck import FileResult, check_file, digest, with_settings
 from incidentops.findings import Finding
 
 _PARALLEL_FROM = 64  # below this many files to check, a pool costs more than it saves
-_worker_state: tuple[Path, Config] | None = None
+_worker_state: tuple[Path, Config, bool] | None = None
 
 
 @dataclass
@@ -44,13 +44,17 @@ def load_config(root: Path) -> tuple[Config, FileResult | None]:
 
 
 def collect(
-    root: Path, jobs: int | None = None, use_cache: bool = True
+    root: Path,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    kinds: tuple[str, ...] | None = None,
 ) -> tuple[Config, dict[str, FileResult], list[str]]:
     """Every file checked (from the cache where unchanged): the settings, the per-file results
-    and the symbolic links to folders. ``list`` and ``metrics`` read the facts from here."""
+    and the symbolic links to folders. With ``kinds`` (``list``, ``metrics``): only those
+    files, and the ones not cached are summarised without checks and not cached."""
     root = root.resolve()
     config, config_result = load_config(root)
-    files = [(p, k) for p, k in discover(root, config) if k != "config"]
+    files = [(p, k) for p, k in discover(root, config, kinds) if k != "config"]
     results: dict[str, FileResult] = {}
     if config_result is not None:
         results[CONFIG_FILE] = config_result
@@ -67,9 +71,9 @@ def collect(
             results[path] = FileResult.from_dict(path, entry)
         else:
             todo.append((path, kind))
-    for result in _check_all(root, config, todo, jobs):
+    for result in _check_all(root, config, todo, jobs, facts_only=kinds is not None):
         results[result.path] = result
-    if use_cache and todo:
+    if use_cache and todo and kinds is None:
         cache.save(root, key, {p: r.as_dict() for p, r in results.items() if p != CONFIG_FILE})
     return config, results, symlinked
 
@@ -125,41 +129,47 @@ def _unchanged(root: Path, path: str, entry: dict[str, object]) -> bool:
         return False
 
 
-def _init_worker(root: Path, config: Config) -> None:
+def _init_worker(root: Path, config: Config, facts_only: bool) -> None:
     global _worker_state
-    _worker_state = (root, config)
+    _worker_state = (root, config, facts_only)
 
 
 def _check_chunk(chunk: list[tuple[str, str]]) -> list[FileResult]:
     assert _worker_state is not None
-    root, config = _worker_state
-    return _check_files(root, config, chunk)
+    root, config, facts_only = _worker_state
+    return _check_files(root, config, chunk, facts_only)
 
 
-def _check_files(root: Path, config: Config, files: list[tuple[str, str]]) -> list[FileResult]:
+def _check_files(
+    root: Path, config: Config, files: list[tuple[str, str]], facts_only: bool = False
+) -> list[FileResult]:
     # Parsing allocates many short-lived objects and no cycles: the cyclic collector would
     # only add ~20% for nothing (reference counting frees them).
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return [check_file(root, path, kind, config) for path, kind in files]
+        return [check_file(root, path, kind, config, facts_only) for path, kind in files]
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _check_all(
-    root: Path, config: Config, todo: list[tuple[str, str]], jobs: int | None
+    root: Path,
+    config: Config,
+    todo: list[tuple[str, str]],
+    jobs: int | None,
+    facts_only: bool = False,
 ) -> Iterable[FileResult]:
     workers = jobs or os.cpu_count() or 1
     if workers <= 1 or len(todo) < _PARALLEL_FROM:
-        return _check_files(root, config, todo)
+        return _check_files(root, config, todo, facts_only)
     # fork shares the imported modules and compiled validators' code; each worker builds
     # its validators once and keeps them for every chunk
     size = max(16, len(todo) // (workers * 8))
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, context, _init_worker, (root, config)) as pool:
+    with ProcessPoolExecutor(workers, context, _init_worker, (root, config, facts_only)) as pool:
         return [result for batch in pool.map(_check_chunk, chunks) for result in batch]
 
 
