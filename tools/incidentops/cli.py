@@ -12,17 +12,7 @@ from pathlib import Path
 import click
 
 from incidentops import __version__
-
-KINDS = (
-    "config",
-    "incident",
-    "postmortem",
-    "runbook",
-    "people",
-    "services",
-    "schedule",
-    "escalation",
-)
+from incidentops.kinds import KINDS
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

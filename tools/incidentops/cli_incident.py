@@ -116,6 +116,13 @@ push_option = click.option(
 )
 
 
+def changing(command: Callable[..., None]) -> Callable[..., None]:
+    """The options every command that changes an incident takes."""
+    for option in (repo_option, push_option, commit_option, actor_option):
+        command = option(command)
+    return command
+
+
 def _change(
     repo: str | None,
     ident: str,
@@ -149,10 +156,7 @@ def register(main: click.Group) -> None:
 @click.argument("state")
 @click.option("--note", help="Why, for the timeline.")
 @at_option
-@actor_option
-@commit_option
-@push_option
-@repo_option
+@changing
 def status(
     ident: str,
     state: str,
@@ -184,10 +188,7 @@ def status(
 @click.option("--text", required=True, help="What happened, was decided or was tried.")
 @click.option("--result", help="For actions: what happened when it was tried.")
 @at_option
-@actor_option
-@commit_option
-@push_option
-@repo_option
+@changing
 def timeline(
     ident: str,
     kind: str,
@@ -217,10 +218,7 @@ def timeline(
 @click.argument("ident", metavar="ID")
 @click.argument("level")
 @click.option("--reason", required=True, help="Why the severity changes.")
-@actor_option
-@commit_option
-@push_option
-@repo_option
+@changing
 def severity(
     ident: str,
     level: str,
@@ -248,10 +246,7 @@ def severity(
 @click.argument("ident", metavar="ID")
 @click.argument("role_name", metavar="ROLE")
 @click.argument("handle")
-@actor_option
-@commit_option
-@push_option
-@repo_option
+@changing
 def role(
     ident: str,
     role_name: str,
@@ -282,10 +277,7 @@ def role(
 @click.argument("ident", metavar="ID")
 @click.option("--summary", required=True, help="What fixed it, for the timeline.")
 @at_option
-@actor_option
-@commit_option
-@push_option
-@repo_option
+@changing
 def resolve(
     ident: str,
     summary: str,
@@ -306,10 +298,7 @@ def resolve(
 
 @click.command()
 @click.argument("ident", metavar="ID")
-@actor_option
-@commit_option
-@push_option
-@repo_option
+@changing
 def close(ident: str, actor: str | None, commit: bool, push: bool, repo: str | None) -> None:
     """Close a resolved incident; refused without a final postmortem where the severity
     requires one."""
@@ -326,10 +315,7 @@ def close(ident: str, actor: str | None, commit: bool, push: bool, repo: str | N
 @click.command()
 @click.argument("ident", metavar="ID")
 @click.option("--reason", required=True, help="Why (a false alarm, a duplicate of ...).")
-@actor_option
-@commit_option
-@push_option
-@repo_option
+@changing
 def cancel(
     ident: str, reason: str, actor: str | None, commit: bool, push: bool, repo: str | None
 ) -> None:

@@ -17,10 +17,8 @@ from incidentops.cli_incident import (
     _git,
     _people,
     _setup,
-    actor_option,
     at_option,
-    commit_option,
-    push_option,
+    changing,
     repo_option,
 )
 
@@ -50,10 +48,7 @@ def register(main: click.Group) -> None:
 @click.option("--started-at", "started", help="When it started (default: unknown).")
 @click.option("--commander", help="Handle of the incident commander (default: on call).")
 @at_option
-@actor_option
-@commit_option
-@push_option
-@repo_option
+@changing
 def declare(
     title: str,
     level: str | None,
@@ -154,10 +149,7 @@ def declare(
 @click.option("--audience", type=click.Choice(["internal", "customer", "executive"]), required=True)
 @click.option("--message", required=True, help="The update in a sentence or two.")
 @click.option("--status", "state", help="Status to report (default: the incident's).")
-@actor_option
-@commit_option
-@push_option
-@repo_option
+@changing
 def update(
     ident: str,
     audience: str,

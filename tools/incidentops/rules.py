@@ -12,17 +12,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from incidentops.findings import Level
-
-ALL_KINDS = (
-    "config",
-    "incident",
-    "postmortem",
-    "runbook",
-    "people",
-    "services",
-    "schedule",
-    "escalation",
-)
+from incidentops.kinds import KINDS as ALL_KINDS
 
 
 @dataclass(frozen=True)

@@ -17,18 +17,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from incidentops.kinds import KINDS
 from incidentops.loader import Document
 
-KINDS = (
-    "config",
-    "incident",
-    "postmortem",
-    "runbook",
-    "people",
-    "services",
-    "schedule",
-    "escalation",
-)
+__all__ = ["KINDS", "is_valid_fast", "load_schema", "schema_dir", "schema_errors", "schema_file"]
 _MAX_MESSAGE = 240
 
 
