@@ -7,6 +7,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+from incidentops.kinds import KINDS
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -30,16 +32,7 @@ def test_wheel_ships_schemas_and_templates_and_uses_them(tmp_path: Path) -> None
     )
     wheel = next((tmp_path / "dist").glob("incidentops-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    for kind in (
-        "config",
-        "incident",
-        "postmortem",
-        "runbook",
-        "people",
-        "services",
-        "schedule",
-        "escalation",
-    ):
+    for kind in KINDS:
         assert f"incidentops/schemas/{kind}.schema.json" in names
     assert "incidentops/templates/postmortem.md.j2" in names
     unpacked = tmp_path / "site"
