@@ -21,6 +21,7 @@ import itertools
 import json
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -118,6 +119,7 @@ class _Fault:
     times: int
     message: str
     headers: dict[str, str]
+    applied: bool = False  # do the work, then answer with the error (a lost response)
 
 
 class FakeGitHub:
@@ -127,6 +129,7 @@ class FakeGitHub:
         self.requests: list[tuple[str, str, Any]] = []  # (method, full target with query, body)
         self.tokens: dict[str, str] = {}  # token → login; unknown tokens act as DEFAULT_LOGIN
         self.url = ""
+        self.latency = 0.0  # seconds every request waits before it is answered
         self._lock = threading.RLock()
         self._ids = itertools.count(1000)
         self._user_ids: dict[str, int] = {}
@@ -284,8 +287,10 @@ class FakeGitHub:
         *,
         message: str = "Server Error",
         headers: dict[str, str] | None = None,
+        applied: bool = False,
     ) -> None:
-        """Answer the next ``times`` requests whose path ``re.search``-matches with ``status``."""
+        """Answer the next ``times`` requests whose path ``re.search``-matches with ``status``;
+        with ``applied``, carry the request out first (GitHub did the work, the answer was lost)."""
         with self._lock:
             self._faults.append(
                 _Fault(
@@ -295,6 +300,7 @@ class FakeGitHub:
                     times,
                     message,
                     dict(headers or {}),
+                    applied,
                 )
             )
 
@@ -765,8 +771,10 @@ class _Handler(BaseHTTPRequestHandler):
         with fake._lock:
             fake.calls.append((method, path, body))
             fake.requests.append((method, self.path, body))
+        if fake.latency:
+            time.sleep(fake.latency)
         fault = fake._take_fault(method, path)
-        if fault is not None:
+        if fault is not None and not fault.applied:
             self._send(fault.status, {"message": fault.message}, fault.headers)
             return
         token = (
@@ -782,6 +790,12 @@ class _Handler(BaseHTTPRequestHandler):
                         status, payload, headers = fn(req, *m.groups())
                 except HTTPError as err:
                     status, payload, headers = err.status, {"message": err.message}, err.headers
+                if fault is not None:
+                    status, payload, headers = (
+                        fault.status,
+                        {"message": fault.message},
+                        fault.headers,
+                    )
                 payload = (
                     dict(payload, documentation_url="https://docs.github.com/rest")
                     if status >= 400 and isinstance(payload, dict)

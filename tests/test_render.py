@@ -26,9 +26,9 @@ from incidentops.render import (
     number,
     render,
     time,
-    update_context,
     yaml_scalar,
 )
+from incidentops.updates import update_context
 
 REPO = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)

@@ -161,11 +161,9 @@ def update(
     repo: str | None,
 ) -> None:
     """Render a status update for an audience from its template, record it, print it."""
-    from datetime import timedelta
-
     from incidentops import operations
-    from incidentops.lifecycle import add_update, severity_of
-    from incidentops.render import render, update_context
+    from incidentops.lifecycle import add_update
+    from incidentops.updates import update_text
 
     who = _actor(actor)
     with _errors():
@@ -178,21 +176,7 @@ def update(
             config,
             _git(commit, push, who, people),
         )
-        level = severity_of(config, str(outcome.data.get("severity")))
-        upcoming = now + timedelta(minutes=level.update_cadence_minutes)
-        first = len(outcome.data.get("updates") or []) == 1 and audience == "internal"
-        name = (
-            "update-initial"
-            if first
-            else (
-                "update-resolved"
-                if outcome.data.get("status") == "resolved" and audience != "customer"
-                else f"update-{audience}"
-            )
-        )
-        text = render(
-            name, update_context(outcome.data, config, audience, message, now, upcoming), root
-        )
+        text = update_text(outcome.data, config, audience, message, now, root)
     click.echo(text, nl=not text.endswith("\n"))
     click.echo(f"-- recorded: {outcome.summary}" + (f" ({outcome.sha[:8]})" if outcome.sha else ""))
 

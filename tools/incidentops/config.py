@@ -126,6 +126,14 @@ DEFAULT_BLAME = (
 
 
 @dataclass(frozen=True)
+class GitHubSettings:
+    command_permission: str = "write"
+    form: str = ".github/ISSUE_TEMPLATE/declare-incident.yml"
+    form_label: str = "declare-incident"
+    incident_label: str = "incident"
+
+
+@dataclass(frozen=True)
 class Config:
     paths: dict[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_PATHS))
     severities: tuple[Severity, ...] = DEFAULT_SEVERITIES
@@ -141,6 +149,7 @@ class Config:
     rule_levels: dict[str, str] = field(default_factory=dict)
     oncall_lookahead_days: int = 28
     cache: bool = True
+    github: GitHubSettings = field(default_factory=GitHubSettings)
     raw: dict[str, Any] = field(default_factory=dict)
 
     def severity(self, level: str) -> Severity | None:
@@ -195,6 +204,7 @@ def config_from_data(data: Any) -> Config:
         rule_levels=dict(validate.get("rules", {})),
         oncall_lookahead_days=validate.get("oncall_lookahead_days", 28),
         cache=validate.get("cache", True),
+        github=GitHubSettings(**data.get("github", {})),
         raw=data,
     )
 

@@ -52,7 +52,7 @@ class _Resolver(VersionedResolver):
         }
 
 
-def _yaml(text: str) -> YAML:
+def yaml_for(text: str) -> YAML:
     yaml = YAML(typ="rt")
     yaml.Resolver = _Resolver
     yaml.preserve_quotes = True
@@ -93,7 +93,7 @@ def detect_indent(text: str) -> tuple[int, int, int]:
 
 
 def patch_yaml(text: str, patch: Patch, kind: str) -> str:
-    yaml = _yaml(text)
+    yaml = yaml_for(text)
     try:
         data = yaml.load(text)
     except Exception as exc:  # ruamel raises many types; the loader check reports the detail

@@ -1,0 +1,252 @@
+"""The GitHub REST API through PyGithub, with a retry policy chosen on purpose.
+
+PyGithub's default retry re-sends any request that got a 5xx, a POST included, and GitHub
+may already have carried that POST out: a second comment. So PyGithub retries nothing here,
+and this module decides per call:
+
+- reads and idempotent writes (GET, PUT labels, PATCH title, a reaction, which GitHub
+  answers with the existing one) are retried on 5xx, connection errors and rate limits;
+- a create (POST a comment) is retried only after looking for the earlier attempt's marker,
+  so a comment whose answer was lost is found instead of written twice.
+
+Waits grow exponentially from ``backoff`` (``retry-after`` when GitHub sends one), at most
+``attempts`` tries and never a single wait beyond ``max_wait``: then a clear error. With
+``dry_run`` every write is printed as the call it would make, and nothing is sent.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+LEVELS = ("none", "read", "triage", "write", "maintain", "admin")
+
+
+class GitHubError(RuntimeError):
+    """An API call failed for good; the message names the call and GitHub's answer."""
+
+
+@dataclass
+class Settings:
+    url: str = "https://api.github.com"
+    token: str = ""
+    attempts: int = 4
+    backoff: float = 1.0
+    max_wait: float = 60.0
+    write_interval: float = 1.0  # PyGithub's pause between writes, against secondary limits
+
+    @classmethod
+    def from_environment(cls) -> Settings:
+        """``GITHUB_API_URL`` and ``GITHUB_TOKEN`` as Actions sets them; the INCIDENTOPS_GITHUB_*
+        variables tune the retry policy (tests shrink the waits)."""
+        env = os.environ
+        return cls(
+            url=env.get("GITHUB_API_URL") or cls.url,
+            token=env.get("GITHUB_TOKEN") or env.get("GH_TOKEN") or "",
+            attempts=int(env.get("INCIDENTOPS_GITHUB_ATTEMPTS") or cls.attempts),
+            backoff=float(env.get("INCIDENTOPS_GITHUB_BACKOFF") or cls.backoff),
+            max_wait=float(env.get("INCIDENTOPS_GITHUB_MAX_WAIT") or cls.max_wait),
+            write_interval=float(
+                env.get("INCIDENTOPS_GITHUB_WRITE_INTERVAL") or cls.write_interval
+            ),
+        )
+
+
+@dataclass
+class Api:
+    repository: str
+    settings: Settings
+    dry_run: bool = False
+    say: Callable[[str], None] = print
+    sleep: Callable[[float], None] = time.sleep
+    requests: int = 0  # calls made (each retry counts)
+    planned: list[str] = field(default_factory=list)  # dry run: the writes not made
+    _client: Any = None
+
+    # ---------------------------------------------------------------- plumbing
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            from github import Auth, Github
+
+            if not self.settings.token:
+                raise GitHubError("no token: set GITHUB_TOKEN (Actions: secrets.GITHUB_TOKEN)")
+            self._client = Github(
+                auth=Auth.Token(self.settings.token),
+                base_url=self.settings.url.rstrip("/"),
+                retry=None,
+                lazy=True,
+                seconds_between_requests=None,
+                seconds_between_writes=self.settings.write_interval or None,
+            )
+        return self._client
+
+    @property
+    def repo(self) -> Any:
+        return self.client.get_repo(self.repository)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+    def call(
+        self, what: str, fn: Callable[[], T], recover: Callable[[], T | None] | None = None
+    ) -> T:
+        """Run one API call under the retry policy; ``recover`` (for creates) looks for the
+        work of an earlier attempt before trying again."""
+        from github import GithubException
+        from requests import RequestException
+
+        last = ""
+        for attempt in range(self.settings.attempts):
+            if attempt and recover is not None:
+                found = recover()
+                if found is not None:
+                    return found
+            self.requests += 1
+            try:
+                return fn()
+            except GithubException as exc:
+                retry, wait, last = _judge(exc)
+                if not retry:
+                    raise GitHubError(f"{what}: {last}") from None
+            except RequestException as exc:
+                wait, last = None, f"connection failed ({type(exc).__name__})"
+            if attempt + 1 == self.settings.attempts:
+                break
+            delay = wait if wait is not None else self.settings.backoff * 2**attempt
+            if delay > self.settings.max_wait:
+                raise GitHubError(f"{what}: {last}; asked to wait {delay:.0f} s, giving up")
+            self.sleep(delay)
+        raise GitHubError(f"{what}: failed {self.settings.attempts} times; last: {last}")
+
+    def write(
+        self, what: str, fn: Callable[[], T], recover: Callable[[], T | None] | None = None
+    ) -> T | None:
+        if self.dry_run:
+            self.planned.append(what)
+            self.say(f"would {what}")
+            return None
+        return self.call(what, fn, recover)
+
+    # ---------------------------------------------------------------- reads
+    def permission(self, login: str) -> str:
+        """The person's role on the repository (admin, maintain, write, triage, read, none)."""
+
+        def ask() -> str:
+            _, data = self.client.requester.requestJsonAndCheck(
+                "GET", f"{self.repo.url}/collaborators/{_quote(login)}/permission"
+            )
+            role = data.get("role_name") or data.get("permission") or "none"
+            return str(role) if str(role) in LEVELS else str(data.get("permission") or "none")
+
+        return self.call(f"GET permission of {login}", ask)
+
+    def issue(self, number: int) -> Any:
+        def fetch() -> Any:
+            issue = self.repo.get_issue(number)
+            issue.title  # noqa: B018 - completes the lazy object: one GET, inside the retry
+            return issue
+
+        return self.call(f"GET issue #{number}", fetch)
+
+    def comments(self, number: int) -> list[Any]:
+        return self.call(
+            f"GET comments of #{number}", lambda: list(self.repo.get_issue(number).get_comments())
+        )
+
+    def find_comment(
+        self, number: int, predicate: Callable[[str], bool], comments: list[Any] | None = None
+    ) -> Any | None:
+        """The newest bot comment on ``number`` whose body matches (markers are trusted only
+        from bots: people's text is quoted with ``<`` escaped)."""
+        for comment in reversed(comments if comments is not None else self.comments(number)):
+            user = comment.user
+            if (user.type == "Bot" or user.login.endswith("[bot]")) and predicate(comment.body):
+                return comment
+        return None
+
+    # ---------------------------------------------------------------- writes
+    def react(self, comment_id: int, content: str) -> None:
+        def post() -> None:
+            self.client.requester.requestJsonAndCheck(
+                "POST",
+                f"{self.repo.url}/issues/comments/{comment_id}/reactions",
+                input={"content": content},
+            )
+
+        self.write(f"POST reaction {content} on comment {comment_id}", post)
+
+    def set_labels(self, number: int, labels: list[str]) -> None:
+        self.write(
+            f"PUT labels of #{number}: {', '.join(labels)}",
+            lambda: self.repo.get_issue(number).set_labels(*labels),
+        )
+
+    def edit_issue(self, number: int, **changes: Any) -> None:
+        shown = ", ".join(f"{k}={v!r}" for k, v in changes.items())
+        self.write(
+            f"PATCH issue #{number}: {shown}", lambda: self.repo.get_issue(number).edit(**changes)
+        )
+
+    def create_comment(self, number: int, body: str, marker: str) -> Any:
+        """Post ``body`` (which holds ``marker``) unless a bot comment with it exists."""
+
+        def recover() -> Any | None:
+            return self.find_comment(number, lambda text: marker in text)
+
+        def post() -> Any:
+            return self.repo.get_issue(number).create_comment(body)
+
+        self.say_body(f"POST comment on #{number}", body)
+        return self.write(f"POST comment on #{number}", post, recover)
+
+    def edit_comment(self, comment: Any, body: str) -> None:
+        self.say_body(f"PATCH comment {comment.id}", body)
+        self.write(f"PATCH comment {comment.id}", lambda: comment.edit(body))
+
+    def create_issue(self, title: str, body: str, labels: list[str], marker: str) -> Any:
+        def recover() -> Any | None:
+            for issue in self.repo.get_issues(state="all", labels=labels[:1])[:30]:
+                if marker in (issue.body or ""):
+                    return issue
+            return None
+
+        return self.write(
+            f"POST issue {title!r}",
+            lambda: self.repo.create_issue(title=title, body=body, labels=labels),
+            recover,
+        )
+
+    def say_body(self, what: str, body: str) -> None:
+        if self.dry_run:
+            self.say(f"--- {what} ---\n{body}\n---")
+
+
+def _judge(exc: Any) -> tuple[bool, float | None, str]:
+    """(worth retrying, the wait GitHub asked for if any, the reason)."""
+    status = getattr(exc, "status", 0) or 0
+    data = exc.data if isinstance(getattr(exc, "data", None), dict) else {}
+    message = str(data.get("message") or exc)
+    headers = {k.lower(): v for k, v in (getattr(exc, "headers", None) or {}).items()}
+    reason = f"HTTP {status} {message}"
+    if status in (403, 429) and (
+        "retry-after" in headers
+        or "secondary rate limit" in message.lower()
+        or headers.get("x-ratelimit-remaining") == "0"
+    ):
+        try:
+            return True, max(float(headers.get("retry-after") or 60), 0.0), reason
+        except ValueError:
+            return True, 60.0, reason
+    return status >= 500, None, reason
+
+
+def _quote(value: str) -> str:
+    from urllib.parse import quote
+
+    return quote(value, safe="")

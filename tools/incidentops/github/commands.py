@@ -1,0 +1,167 @@
+"""Slash-commands in incident-issue comments: parsing, and what each one changes (pure).
+
+The command is the comment's first line (``/status identified bad deploy``); the rest of the
+comment continues its text. Each command maps to one lifecycle function, so a comment and the
+command line change an incident in exactly the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from incidentops import lifecycle
+from incidentops.config import Config
+from incidentops.lifecycle import Change, LifecycleError
+
+USAGE = {
+    "status": "/status STATE [note]  (investigating, identified, mitigated, resolved, closed)",
+    "timeline": "/timeline [KIND:] TEXT  (KIND: action, finding, note, ...; default note)",
+    "severity": "/severity LEVEL REASON  (SEV1..SEV4 or P0..P3)",
+    "role": "/role ROLE @login  (commander, communications, technical, scribe)",
+    "update": "/update internal|customer|executive MESSAGE",
+    "resolve": "/resolve SUMMARY",
+    "cancel": "/cancel REASON",
+    "reopen": "/reopen REASON",
+    "help": "/help",
+}
+EXAMPLES = {
+    "status": "/status identified connection pool exhausted after the 14:02 deploy",
+    "timeline": "/timeline action: rolled back checkout-api to v1.42.0",
+    "severity": "/severity SEV1 payments failing for all card types",
+    "role": "/role communications @octocat",
+    "update": "/update customer Checkout is failing for some customers; we are rolling back.",
+    "resolve": "/resolve Rolled back the deploy; error rate back to baseline for 30 min.",
+    "cancel": "/cancel false alarm: synthetic check misconfigured",
+    "reopen": "/reopen errors are back since 15:10",
+    "help": "/help",
+}
+
+
+class CommandError(ValueError):
+    """A comment that is a command but cannot be understood; ``usage`` says how to write it."""
+
+    def __init__(self, message: str, command: str | None = None) -> None:
+        super().__init__(message)
+        self.command = command
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    text: str  # everything after the command word, first line and the lines below
+
+
+def is_command(body: str) -> bool:
+    first = body.lstrip().split("\n", 1)[0]
+    return first.startswith("/") and len(first) > 1 and first[1].isalpha()
+
+
+def parse(body: str) -> Command:
+    stripped = body.strip().replace("\r\n", "\n")
+    first, _, rest = stripped.partition("\n")
+    word, _, args = first.partition(" ")
+    name = word[1:].lower()
+    if name not in USAGE:
+        raise CommandError(f"unknown command {word[:40]!r}")
+    text = args.strip()
+    if rest.strip():
+        text = f"{text}\n{rest.strip()}" if text else rest.strip()
+    return Command(name, text)
+
+
+def _split(text: str) -> tuple[str, str]:
+    head, _, tail = text.strip().partition("\n")
+    word, _, remainder = head.partition(" ")
+    remainder = remainder.strip()
+    if tail.strip():
+        remainder = f"{remainder}\n{tail.strip()}" if remainder else tail.strip()
+    return word.strip(), remainder
+
+
+def _need(value: str, what: str, command: str) -> str:
+    if not value.strip():
+        raise CommandError(f"/{command} needs {what}", command)
+    return value
+
+
+def handle_of(login_or_handle: str, people: dict[str, Any]) -> str | None:
+    """A person's handle from ``@login`` (their GitHub login) or a handle."""
+    name = login_or_handle.strip().lstrip("@")
+    if name in people:
+        return name
+    lowered = name.lower()
+    for handle, person in people.items():
+        if str(person.get("github") or "").lower() == lowered:
+            return handle
+    return None
+
+
+def decide(
+    command: Command,
+    data: dict[str, Any],
+    at: datetime,
+    actor: str | None,
+    config: Config,
+    people: dict[str, Any],
+) -> Change:
+    """The change ``command`` makes to incident ``data`` (LifecycleError if it cannot)."""
+    name, text = command.name, command.text
+    try:
+        if name == "status":
+            state, note = _split(_need(text, "a state", name))
+            return lifecycle.set_status(data, state.lower(), at, actor, note or None)
+        if name == "timeline":
+            kind, body = "note", _need(text, "the text to record", name)
+            word, _, remainder = body.partition(":")
+            if word.strip().lower() in lifecycle.EVENT_KINDS and " " not in word.strip():
+                kind, body = word.strip().lower(), _need(remainder, "the text to record", name)
+            return lifecycle.add_event(data, kind, body, at, actor)
+        if name == "severity":
+            level, reason = _split(_need(text, "a level and a reason", name))
+            return lifecycle.set_severity(
+                data, level, _need(reason, "a reason", name), at, actor, config
+            )
+        if name == "role":
+            role, who = _split(_need(text, "a role and a person", name))
+            who = _need(who, "a person (@login)", name).split()[0]
+            handle = handle_of(who, people)
+            if handle is None:
+                raise CommandError(f"{who[:40]!r} is not in oncall/people.yaml", name)
+            return lifecycle.set_role(data, role.lower(), handle, at, actor, config, people)
+        if name == "update":
+            audience, message = _split(_need(text, "an audience and a message", name))
+            return lifecycle.add_update(
+                data, audience.lower(), _need(message, "a message", name), at, actor
+            )
+        if name == "resolve":
+            return lifecycle.resolve(data, _need(text, "a summary", name), at, actor)
+        if name == "cancel":
+            return lifecycle.cancel(data, _need(text, "a reason", name), at, actor)
+        if name == "reopen":
+            if data.get("status") != "resolved":
+                raise CommandError(
+                    f"{data.get('id')} is {data.get('status')}: only a resolved incident "
+                    "can be reopened (a mitigated one goes back with /status investigating)",
+                    name,
+                )
+            change = lifecycle.set_status(
+                data, "investigating", at, actor, _need(text, "a reason", name)
+            )
+            change.summary = f"{data.get('id')}: reopened"
+            return change
+    except LifecycleError as exc:
+        raise CommandError(str(exc), name) from None
+    raise CommandError(f"/{name} changes nothing", name)
+
+
+def record_comment(change: Change, data: dict[str, Any], comment_id: int) -> Change:
+    """Add the comment's ID to ``links.comments`` in the same patch: applied exactly once."""
+    change.patch.append("links", "comments", value=comment_id)
+    return change
+
+
+def applied(data: dict[str, Any], comment_id: int) -> bool:
+    links = data.get("links") or {}
+    return comment_id in (links.get("comments") or ()) if isinstance(links, dict) else False
