@@ -49,3 +49,20 @@ def run_cli(
         check=check,
         timeout=120,
     )
+
+
+@pytest.fixture
+def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fixed identities and no personal git configuration (inherited by the console script)."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
+    monkeypatch.delenv("INCIDENTOPS_ACTOR", raising=False)
+    for who in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{who}_NAME", "Test Bot")
+        monkeypatch.setenv(f"GIT_{who}_EMAIL", "bot@example.com")
+
+
+# The GitHub world (fake API + repository with a bare origin) as a fixture for every test
+# module; imported last because it builds on the helpers above.
+from github_world import world  # noqa: E402, F401

@@ -29,18 +29,6 @@ def _git(cwd: Path, *args: str) -> str:
 
 
 @pytest.fixture
-def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fixed identities and no personal git configuration (inherited by the console script)."""
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
-    monkeypatch.delenv("INCIDENTOPS_ACTOR", raising=False)
-    for who in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{who}_NAME", "Test Bot")
-        monkeypatch.setenv(f"GIT_{who}_EMAIL", "bot@example.com")
-
-
-@pytest.fixture
 def repo(tmp_path: Path, git_env: None) -> Path:
     """The sample committed in a fresh repository whose ``origin`` is a bare repository."""
     root = copy_sample(tmp_path / "repo")

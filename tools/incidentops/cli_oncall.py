@@ -152,25 +152,17 @@ def preview(schedule: str | None, days: int, start: str, fmt: str, repo: str | N
 def diff(base: str, head: str | None, days: int, start: str, repo: str | None) -> None:
     """Whose shifts change between two git revisions (HEAD default: the working tree), as
     Markdown for a pull-request comment."""
-    from incidentops.oncall.diff import compare, markdown
-    from incidentops.oncall.repo import OnCallError, at_revision, from_directory
+    from incidentops.oncall.diff import between
+    from incidentops.oncall.repo import OnCallError
     from incidentops.validate import load_config
 
     root, _, now = _context(repo)
     config, _ = load_config(root)
-    begin = _when(start, now)
-    end = begin + timedelta(days=days)
     try:
-        before = at_revision(root, base, config)
-        after = at_revision(root, head, config) if head else from_directory(root, config)
+        text = between(root, config, base, head, _when(start, now), days)
     except OnCallError as exc:
         raise click.ClickException(str(exc)) from None
-    diffs = [
-        d
-        for ident in sorted(set(before.schedules) | set(after.schedules))
-        if (d := compare(before.schedules.get(ident), after.schedules.get(ident), begin, end))
-    ]
-    click.echo(markdown(diffs, base, head or "working tree", days), nl=False)
+    click.echo(text, nl=False)
 
 
 @oncall.command()

@@ -49,3 +49,51 @@ def next_id(root: Path, year: int) -> str:
         if (m := _FILE.match(name)) and int(m.group(1)) == year
     ]
     return f"INC-{year}-{max(numbers, default=0) + 1:04d}"
+
+
+_ISSUE_LINK = re.compile(rb"^[ \t]*issue:[ \t]*(\d+)[ \t]*(?:#.*)?$", re.MULTILINE)
+_ID_IN_TITLE = re.compile(r"^\s*\[(INC-\d{4}-\d{4,})\]")
+
+
+def find_by_issue(root: Path, number: int, title: str = "") -> tuple[str, dict[str, Any]] | None:
+    """The incident whose ``links.issue`` is ``number``: first the ID in the issue's title
+    (``[INC-2026-0043] ...``, one file read), else a byte scan of every incident file for an
+    ``issue: <number>`` line, confirmed by loading the few that have one."""
+    hint = _ID_IN_TITLE.match(title)
+    if hint:
+        found = _confirm(root, incident_path(hint.group(1)), number)
+        if found is not None:
+            return found
+    candidates: list[str] = []
+    folder = root / "incidents"
+    for year in sorted(os.listdir(folder)) if folder.is_dir() else ():  # noqa: PTH208
+        sub = folder / year
+        if not sub.is_dir():
+            continue
+        for name in sorted(os.listdir(sub), reverse=True):  # noqa: PTH208 - newest first
+            if not _FILE.match(name):
+                continue
+            try:
+                raw = (sub / name).read_bytes()
+            except OSError:
+                continue
+            if any(int(m.group(1)) == number for m in _ISSUE_LINK.finditer(raw)):
+                candidates.append(f"incidents/{year}/{name}")
+    for path in candidates:
+        found = _confirm(root, path, number)
+        if found is not None:
+            return found
+    return None
+
+
+def _confirm(root: Path, path: str, number: int) -> tuple[str, dict[str, Any]] | None:
+    if not (root / path).is_file():
+        return None
+    try:
+        _, data = load(root, path.rsplit("/", 1)[1].removesuffix(".yaml"))
+    except LifecycleError:
+        return None
+    links = data.get("links")
+    if isinstance(links, dict) and links.get("issue") == number:
+        return path, data
+    return None

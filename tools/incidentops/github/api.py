@@ -80,6 +80,7 @@ class Api:
                 base_url=self.settings.url.rstrip("/"),
                 retry=None,
                 lazy=True,
+                per_page=100,
                 seconds_between_requests=None,
                 seconds_between_writes=self.settings.write_interval or None,
             )

@@ -122,10 +122,7 @@ def parse(form: Form, title: str, body: str, now: datetime) -> Answers:
     """The answers of one submitted form, checked against the form's own options."""
     from incidentops.when import TimeError, parse_when
 
-    prefix = form.title_prefix.strip()
-    clean_title = title.strip()
-    if prefix and clean_title.lower().startswith(prefix.lower()):
-        clean_title = clean_title[len(prefix) :].strip()
+    clean_title = clean(form, title)
     answers = Answers(title=clean_title)
     if not clean_title:
         answers.problems.append(("Title", "the issue title is empty: say what is broken"))
@@ -166,6 +163,34 @@ def parse(form: Form, title: str, body: str, now: datetime) -> Answers:
         elif text:
             answers.values[item.id] = text
     return answers
+
+
+def clean(form: Form, title: str) -> str:
+    """The issue title without the form's prefix (``[Incident]: ``)."""
+    prefix = form.title_prefix.strip()
+    text = title.strip()
+    if prefix and text.lower().startswith(prefix.lower()):
+        text = text[len(prefix) :].strip()
+    return text
+
+
+def render_body(form: Form, inputs: dict[str, str]) -> str:
+    """A body in the shape GitHub renders the form, from ``workflow_dispatch`` inputs
+    (checkboxes from ``impact``: indicator names separated by commas)."""
+    ticked = {x.strip().replace("-", "_") for x in inputs.get("impact", "").split(",")}
+    parts = []
+    for item in form.fields:
+        if item.type == "checkboxes":
+            lines = [f"- [{'X' if indicator_of(o) in ticked else ' '}] {o}" for o in item.options]
+            text = "\n".join(lines)
+        else:
+            text = (
+                " ".join(inputs.get(item.id, "").split())
+                if item.type != "textarea"
+                else (inputs.get(item.id, "").strip())
+            )
+        parts.append(f"### {item.label}\n\n{text or NO_RESPONSE}")
+    return "\n\n".join(parts) + "\n"
 
 
 def _percent(text: str) -> float | None:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
+from incidentops.config import Config
 from incidentops.oncall.engine import segments, who
 from incidentops.oncall.model import Schedule
 from incidentops.oncall.views import hours, local, shifts
@@ -138,3 +140,21 @@ def markdown(diffs: list[ScheduleDiff], base_label: str, head_label: str, days: 
                 "",
             ]
     return "\n".join(out)
+
+
+def between(
+    root: Path, config: Config, base: str, head: str | None, begin: datetime, days: int
+) -> str:
+    """The Markdown preview of how on-call changes from revision ``base`` to ``head`` (the
+    working tree when None) over ``days`` from ``begin``. Raises OnCallError."""
+    from incidentops.oncall.repo import at_revision, from_directory
+
+    end = begin + timedelta(days=days)
+    before = at_revision(root, base, config)
+    after = at_revision(root, head, config) if head else from_directory(root, config)
+    diffs = [
+        d
+        for ident in sorted(set(before.schedules) | set(after.schedules))
+        if (d := compare(before.schedules.get(ident), after.schedules.get(ident), begin, end))
+    ]
+    return markdown(diffs, base, head or "working tree", days)

@@ -1,0 +1,245 @@
+"""A world for the GitHub commands: the sample repository committed in a clone whose
+``origin`` is a bare repository, the fake GitHub API on 127.0.0.1, and events shaped from the
+real webhook payloads in ``../shared/fixtures/github-webhooks/``.
+
+``World.run("command", event)`` writes the event file and runs the real console script with
+the environment Actions gives a step."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import REPO, copy_sample, run_cli
+from fakegithub import FakeGitHub, fake_github
+
+# Copies of GitHub's documented example payloads (issues, issue_comment, push,
+# workflow_dispatch); tests change only the fields a command reads.
+FIXTURES = REPO / "tests" / "fixtures" / "github-webhooks"
+REPOSITORY = "acme/incidents"
+FORM_LABEL = "declare-incident"
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def payload(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    return data
+
+
+FORM_BODY = """### Service
+
+{service}
+
+### Severity
+
+{severity}
+
+### Impact indicators
+
+{impact}
+
+### Affected users (%)
+
+{users}
+
+### Performance degradation (%)
+
+_No response_
+
+### When it started
+
+{started}
+
+### Summary
+
+{summary}
+
+### Commander
+
+{commander}
+"""
+INDICATOR_LABELS = (
+    "Complete outage",
+    "Data loss",
+    "Security breach",
+    "Revenue impact",
+    "Partial outage",
+    "Critical feature down",
+    "Minor feature issue",
+)
+
+
+def form_body(
+    service: str = "checkout-api",
+    severity: str = "Decide from impact",
+    ticked: tuple[str, ...] = ("Partial outage",),
+    users: str = "30",
+    started: str = "20m ago",
+    summary: str = "Checkout returns 500 for about a third of requests since the 11:30 deploy.",
+    commander: str = "_No response_",
+) -> str:
+    impact = "\n".join(f"- [{'X' if x in ticked else ' '}] {x}" for x in INDICATOR_LABELS)
+    return FORM_BODY.format(
+        service=service,
+        severity=severity,
+        impact=impact,
+        users=users or "_No response_",
+        started=started or "_No response_",
+        summary=summary,
+        commander=commander,
+    )
+
+
+class World:
+    def __init__(self, tmp: Path, fake: FakeGitHub) -> None:
+        self.tmp, self.fake = tmp, fake
+        self.root = copy_sample(tmp / "repo")
+        shutil.copytree(REPO / ".github", self.root / ".github")
+        git(self.root, "init", "-q", "-b", "main")
+        git(self.root, "add", ".")
+        git(self.root, "commit", "-q", "-m", "sample")
+        self.origin = tmp / "origin.git"
+        git(tmp, "init", "-q", "--bare", "-b", "main", str(self.origin))
+        git(self.root, "remote", "add", "origin", str(self.origin))
+        git(self.root, "push", "-q", "-u", "origin", "main")
+        fake.add_repo(REPOSITORY)
+        for login, role in (
+            ("twhitaker", "write"),
+            ("hschmidt", "maintain"),
+            ("praman", "admin"),
+            ("drive-by", "read"),
+        ):
+            fake.set_permission(login, role, REPOSITORY)
+        self.events = 0
+
+    # ------------------------------------------------------------------ events
+    def issue_event(self, number: int, action: str = "opened") -> dict[str, Any]:
+        """An ``issues`` event for fake issue ``number`` as it is now."""
+        event = payload("issues.opened")
+        event["action"] = action
+        issue = self.fake.issue_json(
+            self.fake.repo(REPOSITORY), self.fake.repo(REPOSITORY).issues[number]
+        )
+        event["issue"] = issue
+        event["repository"]["full_name"] = REPOSITORY
+        event["sender"] = issue["user"]
+        return event
+
+    def open_form(
+        self,
+        title: str = "[Incident]: Checkout API returning 500s",
+        body: str | None = None,
+        user: str = "twhitaker",
+    ) -> int:
+        issue = self.fake.add_issue(
+            REPOSITORY,
+            title,
+            body if body is not None else form_body(),
+            user=user,
+            labels=[FORM_LABEL],
+        )
+        return issue.number
+
+    def comment_event(self, number: int, body: str, user: str = "twhitaker") -> dict[str, Any]:
+        """Post ``body`` on the fake issue as ``user`` and return the ``issue_comment`` event."""
+        comment = self.fake.add_comment(REPOSITORY, number, body, user=user)
+        repo = self.fake.repo(REPOSITORY)
+        event = payload("issue_comment.created")
+        event["issue"] = self.fake.issue_json(repo, repo.issues[number])
+        event["comment"] = self.fake.comment_json(repo, comment)
+        event["repository"]["full_name"] = REPOSITORY
+        event["sender"] = event["comment"]["user"]
+        return event
+
+    # ------------------------------------------------------------------ running
+    def env(self, event_name: str, event_path: Path) -> dict[str, str]:
+        return {
+            "GITHUB_ACTIONS": "true",
+            "GITHUB_EVENT_NAME": event_name,
+            "GITHUB_EVENT_PATH": str(event_path),
+            "GITHUB_REPOSITORY": REPOSITORY,
+            "GITHUB_API_URL": self.fake.url,
+            "GITHUB_SERVER_URL": "https://github.com",
+            "GITHUB_REF": "refs/heads/main",
+            "GITHUB_RUN_ID": "4242",
+            "GITHUB_TOKEN": "ghs_test",
+            "GITHUB_STEP_SUMMARY": str(self.tmp / "summary.md"),
+            "INCIDENTOPS_GITHUB_BACKOFF": "0.01",
+            "INCIDENTOPS_GITHUB_WRITE_INTERVAL": "0",
+            "GIT_COMMITTER_NAME": "github-actions[bot]",
+            "GIT_COMMITTER_EMAIL": "41898282+github-actions[bot]@users.noreply.github.com",
+        }
+
+    def run(
+        self,
+        command: str,
+        event: dict[str, Any],
+        event_name: str,
+        *args: str,
+        cwd: Path | None = None,
+    ) -> subprocess.CompletedProcess[str]:
+        self.events += 1
+        path = self.tmp / f"event-{self.events}.json"
+        path.write_text(json.dumps(event), encoding="utf-8")
+        return run_cli(
+            "github", command, *args, cwd=cwd or self.root, env=self.env(event_name, path)
+        )
+
+    def declare(
+        self, number: int, *args: str, action: str = "opened"
+    ) -> subprocess.CompletedProcess[str]:
+        return self.run("declare", self.issue_event(number, action), "issues", *args)
+
+    def command(
+        self, number: int, body: str, *args: str, user: str = "twhitaker"
+    ) -> subprocess.CompletedProcess[str]:
+        return self.run("command", self.comment_event(number, body, user), "issue_comment", *args)
+
+    # ------------------------------------------------------------------ looking
+    def issue(self, number: int) -> Any:
+        return self.fake.repo(REPOSITORY).issues[number]
+
+    def comments(self, number: int) -> list[str]:
+        repo = self.fake.repo(REPOSITORY)
+        return [repo.comments[c].body for c in repo.issues[number].comments]
+
+    def bot_comments(self, number: int) -> list[str]:
+        repo = self.fake.repo(REPOSITORY)
+        return [
+            repo.comments[c].body
+            for c in repo.issues[number].comments
+            if repo.comments[c].user.endswith("[bot]")
+        ]
+
+    def origin_log(self) -> list[str]:
+        return git(self.origin, "log", "--format=%s", "main").splitlines()
+
+    def git_origin(self, *args: str) -> str:
+        return git(self.origin, *args)
+
+    def origin_file(self, path: str) -> str:
+        return git(self.origin, "show", f"main:{path}")
+
+    def writes(self) -> list[tuple[str, str, Any]]:
+        return [c for c in self.fake.calls if c[0] != "GET"]
+
+
+@pytest.fixture
+def world(tmp_path: Path, git_env: None) -> Iterator[World]:
+    with fake_github() as fake:
+        yield World(tmp_path, fake)
+
+
+__all__ = ["World", "copy", "form_body", "world"]

@@ -1,0 +1,177 @@
+"""``incidentops github ...`` (what the workflows run) and ``incidentops forms sync``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import click
+
+from incidentops.cli_incident import Failure, repo_option
+
+
+def register(main: click.Group) -> None:
+    main.add_command(github)
+    main.add_command(forms)
+
+
+@click.group()
+def github() -> None:
+    """Run from GitHub Actions: declare from the issue form, apply slash-commands, preview
+    on-call changes. Reads GITHUB_EVENT_PATH, GITHUB_EVENT_NAME, GITHUB_REPOSITORY,
+    GITHUB_API_URL and GITHUB_TOKEN as Actions sets them."""
+
+
+event_option = click.option(
+    "--event",
+    "event_path",
+    envvar="GITHUB_EVENT_PATH",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The webhook payload (default: $GITHUB_EVENT_PATH).",
+)
+event_name_option = click.option(
+    "--event-name", envvar="GITHUB_EVENT_NAME", help="Default: $GITHUB_EVENT_NAME."
+)
+dry_run_option = click.option(
+    "--dry-run", is_flag=True, help="Print the planned API calls and file diff; change nothing."
+)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    from incidentops.github.api import GitHubError
+    from incidentops.github.event import EventError
+    from incidentops.github.form import FormError
+    from incidentops.lifecycle import LifecycleError
+    from incidentops.oncall.repo import OnCallError
+
+    try:
+        yield
+    except (EventError, FormError, GitHubError, LifecycleError, OnCallError) as exc:
+        raise Failure(str(exc)) from None
+    except Exception as exc:
+        edit, gitops = sys.modules.get("incidentops.edit"), sys.modules.get("incidentops.gitops")
+        if edit is not None and isinstance(exc, edit.EditError):
+            raise Failure(str(exc)) from None
+        if gitops is not None and isinstance(exc, gitops.GitOpsError):
+            raise Failure(f"git: {exc}") from None
+        raise
+
+
+def _run(
+    event_path: str,
+    event_name: str | None,
+    repo: str | None,
+    dry_run: bool,
+    flow: Callable[..., int],
+    *extra: object,
+) -> None:
+    from incidentops.cli import repository_root
+    from incidentops.clock import now
+    from incidentops.github import event as events
+    from incidentops.github.api import Api, Settings
+    from incidentops.github.replies import Where
+    from incidentops.github.run import Run, branch_name, server_url
+    from incidentops.validate import load_config
+
+    with _errors():
+        event = events.load(event_path, event_name)
+        repository = os.environ.get("GITHUB_REPOSITORY") or event.repository
+        root = repository_root(repo)
+        config, _ = load_config(root)
+        api = Api(repository, Settings.from_environment(), dry_run=dry_run, say=click.echo)
+        run = Run(
+            root,
+            config,
+            now(),
+            api,
+            Where(server_url(), repository, branch_name()),
+            dry_run,
+            click.echo,
+        )
+        try:
+            code = flow(run, event, *extra)
+        finally:
+            api.close()
+            click.echo(f"-- {api.requests} API request(s)" + (", dry run" if dry_run else ""))
+    sys.exit(code)
+
+
+@github.command()
+@event_option
+@event_name_option
+@repo_option
+@dry_run_option
+def declare(event_path: str, event_name: str | None, repo: str | None, dry_run: bool) -> None:
+    """Declare the incident an issue form (or a workflow_dispatch run) describes: commit and
+    push the incident file, retitle and label the issue, comment who does what."""
+    from incidentops.github.declaring import from_event
+
+    _run(event_path, event_name, repo, dry_run, from_event)
+
+
+@github.command()
+@event_option
+@event_name_option
+@repo_option
+@dry_run_option
+def command(event_path: str, event_name: str | None, repo: str | None, dry_run: bool) -> None:
+    """Apply the slash-command in an issue comment to its incident: one commit, labels, a
+    reply. Only people with the configured permission (default write) may."""
+    from incidentops.github.commanding import from_event
+
+    _run(event_path, event_name, repo, dry_run, from_event)
+
+
+@github.command("oncall-preview")
+@event_option
+@event_name_option
+@click.option("--days", type=click.IntRange(1, 366), default=28, show_default=True)
+@repo_option
+@dry_run_option
+def oncall_preview(
+    event_path: str, event_name: str | None, days: int, repo: str | None, dry_run: bool
+) -> None:
+    """On a pull request: whose shifts change between base and head, to the job summary
+    and one comment kept up to date."""
+    from incidentops.github.preview import from_event
+
+    _run(event_path, event_name, repo, dry_run, from_event, days)
+
+
+@click.group()
+def forms() -> None:
+    """The Declare incident issue form."""
+
+
+@forms.command()
+@click.option("--check", is_flag=True, help="Only report drift (exit 1), write nothing.")
+@repo_option
+def sync(check: bool, repo: str | None) -> None:
+    """Regenerate the form's Service and Severity options from oncall/services.yaml and the
+    configured severities, keeping its comments and layout."""
+    from incidentops.cli import repository_root
+    from incidentops.github import form as forms_core
+    from incidentops.oncall.repo import from_directory
+    from incidentops.validate import load_config
+
+    with _errors():
+        root = repository_root(repo)
+        config, _ = load_config(root)
+        form = forms_core.load(root, config)
+        services = sorted(from_directory(root, config).services)
+        drift = forms_core.drift(form, config, services)
+        if not drift:
+            click.echo(f"{form.path}: in step with oncall/services.yaml and the severities")
+            return
+        for ident, what in drift:
+            click.echo(f"{form.path}: {ident} options: {what}")
+        if check:
+            sys.exit(1)
+        path = root / form.path
+        text = path.read_text(encoding="utf-8")
+        path.write_text(forms_core.synced_text(text, form, config, services), encoding="utf-8")
+        click.echo(f"{form.path}: options regenerated")

@@ -1,0 +1,211 @@
+"""``incidentops github command``: one slash-command comment on an incident issue becomes
+one commit, a reaction, the labels brought in step, and a reply.
+
+Order matters for safety and for exactly-once:
+
+1. ignore what is not ours to read (not created, a bot, a pull request, no incident label,
+   not a command) — without an API call;
+2. ask GitHub for the commenter's permission; anything short of the configured level, an
+   API error included, is refused (fail closed);
+3. find the incident by issue number; if the comment's ID is already in ``links.comments``
+   the change is done, and only a missing reply or stale labels are made good;
+4. apply the change and record the comment ID in the same commit, re-deciding on the fresh
+   tree after a rejected push (a concurrent command is never lost, never applied twice).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from incidentops.github import labels, replies
+from incidentops.github.commands import (
+    Command,
+    CommandError,
+    applied,
+    decide,
+    handle_of,
+    is_command,
+    parse,
+    record_comment,
+)
+from incidentops.github.event import Event
+from incidentops.github.run import Run
+from incidentops.github.text import has_marker, marker
+
+
+class AlreadyApplied(Exception):
+    pass
+
+
+def from_event(run: Run, event: Event) -> int:
+    issue, comment = event.issue, event.comment
+    if event.name != "issue_comment" or issue is None or comment is None:
+        return _skip(run, f"a {event.name} event carries no command")
+    if event.action != "created":
+        return _skip(run, f"comment {event.action}: only new comments are commands")
+    if comment.author.bot:
+        return _skip(run, f"comment by a bot ({comment.author.login})")
+    if issue.is_pull_request:
+        return _skip(run, "a pull request is not an incident")
+    if run.config.github.incident_label not in issue.labels:
+        return _skip(run, f"issue #{issue.number} has no {run.config.github.incident_label} label")
+    if not is_command(comment.body):
+        return _skip(run, "not a command")
+    login = comment.author.login
+    reply_tag = marker("reply", comment=comment.id)
+    allowed, role = run.authorised(login)
+    if not allowed:
+        need = run.config.github.command_permission
+        run.say(f"refused: {login} has {role}, commands need {need}")
+        _reply(run, issue.number, comment.id, replies.refused(reply_tag, login, role, need))
+        return 0
+    try:
+        command = parse(comment.body)
+    except CommandError as exc:
+        _reply(run, issue.number, comment.id, replies.error(comment.id, str(exc), exc.command))
+        return 0
+    if command.name == "help":
+        _reply(run, issue.number, comment.id, replies.help_text(comment.id))
+        return 0
+    from incidentops import store
+
+    found = store.find_by_issue(run.root, issue.number, issue.title)
+    if found is None:
+        text = replies.error(comment.id, f"issue #{issue.number} has no incident file", None)
+        _reply(run, issue.number, comment.id, text)
+        return 0
+    path, data = found
+    if applied(data, comment.id):
+        run.say(f"comment {comment.id} is already applied to {data.get('id')}")
+        _sync_labels(run, issue.number, list(issue.labels), data)
+        _reply(run, issue.number, comment.id, _done(run, command, data, None, [], comment.id))
+        return 0
+    run.api.react(comment.id, "eyes")
+    return _apply(run, event, command, path, data)
+
+
+def _apply(run: Run, event: Event, command: Command, path: str, data: dict[str, Any]) -> int:
+    from incidentops import edit, gitops, operations
+    from incidentops.timeutil import parse_time
+
+    assert event.issue is not None and event.comment is not None
+    issue, comment = event.issue, event.comment
+    at = parse_time(comment.created_at) or run.now
+    actor = handle_of(comment.author.login, run.people)
+    people = run.people
+
+    def change(current: dict[str, Any]) -> Any:
+        if applied(current, comment.id):
+            raise AlreadyApplied
+        return record_comment(
+            decide(command, current, at, actor, run.config, people), current, comment.id
+        )
+
+    ident = str(data.get("id"))
+    try:
+        if run.dry_run:
+            decided = change(data)
+            before = (run.root / path).read_text(encoding="utf-8")
+            after = edit.patch_text(before, decided.patch, "incident")
+            edit.validate_text(run.root, path, after, run.config, "incident", before)
+            run.say(f"would commit {path}: {decided.summary}")
+            run.show_diff(path, before, after)
+            _sync_labels(run, issue.number, list(issue.labels), decided.patch.apply_to_plain(data))
+            _reply(
+                run,
+                issue.number,
+                comment.id,
+                replies.result(comment.id, decided.summary, decided.notes, run.where, None),
+            )
+            return 0
+        outcome = operations.change(
+            run.root,
+            ident,
+            change,
+            run.config,
+            operations.GitOptions(commit=True, push=True, author=run.author(comment.author.login)),
+        )
+    except AlreadyApplied:
+        run.say(f"comment {comment.id} was applied meanwhile")
+        _, fresh = store_load(run, ident)
+        _sync_labels(run, issue.number, list(issue.labels), fresh)
+        _reply(run, issue.number, comment.id, _done(run, command, fresh, None, [], comment.id))
+        return 0
+    except CommandError as exc:
+        _reply(run, issue.number, comment.id, replies.error(comment.id, str(exc), exc.command))
+        run.say(f"not applied: {exc}")
+        return 0
+    except (edit.EditError, gitops.GitOpsError) as exc:
+        text = replies.error(comment.id, f"could not save the change: {exc}", None)
+        _reply(run, issue.number, comment.id, text)
+        raise
+    run.say(f"{outcome.summary} ({str(outcome.sha)[:8]})")
+    _sync_labels(run, issue.number, list(issue.labels), outcome.data)
+    body = _done(
+        run, command, outcome.data, outcome.sha, outcome.notes, comment.id, outcome.summary
+    )
+    _reply(run, issue.number, comment.id, body)
+    return 0
+
+
+def store_load(run: Run, ident: str) -> tuple[str, dict[str, Any]]:
+    from incidentops import store
+
+    return store.load(run.root, ident)
+
+
+def _done(
+    run: Run,
+    command: Command,
+    data: dict[str, Any],
+    sha: str | None,
+    notes: list[str],
+    comment_id: int,
+    summary: str | None = None,
+) -> str:
+    extra = None
+    if command.name == "update":
+        updates = data.get("updates") or []
+        last = updates[-1] if updates else {}
+        from incidentops.timeutil import parse_time
+        from incidentops.updates import update_text
+
+        at = parse_time(last.get("at")) or run.now
+        text = update_text(
+            data, run.config, str(last.get("audience")), str(last.get("text")), at, run.root
+        )
+        extra = replies.update_published(text)
+    if command.name == "resolve":
+        severity = run.config.severity(str(data.get("severity")))
+        if severity and severity.postmortem != "none":
+            notes = [
+                *notes,
+                f"{severity.level} postmortem is {severity.postmortem}"
+                + (
+                    f", due in {severity.postmortem_due_days} days"
+                    if severity.postmortem_due_days
+                    else ""
+                ),
+            ]
+    shown = summary or f"{data.get('id')}: /{command.name} applied"
+    return replies.result(comment_id, shown, notes, run.where, sha, extra)
+
+
+def _sync_labels(run: Run, number: int, current: list[str], data: dict[str, Any]) -> None:
+    wanted = labels.wanted(current, data, run.config)
+    if sorted(wanted) != sorted(current):
+        run.api.set_labels(number, wanted)
+
+
+def _reply(run: Run, number: int, comment_id: int, body: str) -> None:
+    """One reply per command comment, found by its marker; an existing one is left as it is
+    (it was written when the command ran and names its commit)."""
+    tag = marker("reply", comment=comment_id)
+    if run.api.find_comment(number, lambda text: has_marker(text, "reply", comment=comment_id)):
+        return
+    run.api.create_comment(number, body, tag)
+
+
+def _skip(run: Run, why: str) -> int:
+    run.say(f"nothing to do: {why}")
+    return 0
