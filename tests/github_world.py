@@ -226,6 +226,24 @@ class World:
     def origin_log(self) -> list[str]:
         return git(self.origin, "log", "--format=%s", "main").splitlines()
 
+    def git_status(self) -> str:
+        return git(self.root, "status", "--porcelain")
+
+    def commit_and_push(self, message: str) -> None:
+        git(self.root, "commit", "-qam", message)
+        git(self.root, "push", "-q", "origin", "main")
+
+    def clone(self, name: str) -> Path:
+        """Another checkout of origin, as a second workflow run would have."""
+        target = self.tmp / name
+        git(self.tmp, "clone", "-q", str(self.origin), str(target))
+        return target
+
+    def last_event(self) -> dict[str, Any]:
+        path = self.tmp / f"event-{self.events}.json"
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return data
+
     def git_origin(self, *args: str) -> str:
         return git(self.origin, *args)
 

@@ -77,7 +77,7 @@ def from_event(run: Run, event: Event) -> int:
     path, data = found
     if applied(data, comment.id):
         run.say(f"comment {comment.id} is already applied to {data.get('id')}")
-        _sync_labels(run, issue.number, list(issue.labels), data)
+        _sync_labels(run, issue.number, _labels_now(run, issue.number), data)
         _reply(run, issue.number, comment.id, _done(run, command, data, None, [], comment.id))
         return 0
     run.api.react(comment.id, "eyes")
@@ -128,7 +128,7 @@ def _apply(run: Run, event: Event, command: Command, path: str, data: dict[str, 
     except AlreadyApplied:
         run.say(f"comment {comment.id} was applied meanwhile")
         _, fresh = store_load(run, ident)
-        _sync_labels(run, issue.number, list(issue.labels), fresh)
+        _sync_labels(run, issue.number, _labels_now(run, issue.number), fresh)
         _reply(run, issue.number, comment.id, _done(run, command, fresh, None, [], comment.id))
         return 0
     except CommandError as exc:
@@ -189,6 +189,11 @@ def _done(
             ]
     shown = summary or f"{data.get('id')}: /{command.name} applied"
     return replies.result(comment_id, shown, notes, run.where, sha, extra)
+
+
+def _labels_now(run: Run, number: int) -> list[str]:
+    """The issue's labels as they are now (a redelivered event carries stale ones)."""
+    return [label.name for label in run.api.issue(number).labels]
 
 
 def _sync_labels(run: Run, number: int, current: list[str], data: dict[str, Any]) -> None:
