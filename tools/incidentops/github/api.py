@@ -212,7 +212,7 @@ class Api:
 
     def create_issue(self, title: str, body: str, labels: list[str], marker: str) -> Any:
         def recover() -> Any | None:
-            for issue in self.repo.get_issues(state="all", labels=labels[:1])[:30]:
+            for issue in self.repo.get_issues(state="all", labels=labels[:1]).get_page(0):
                 if marker in (issue.body or ""):
                     return issue
             return None

@@ -55,6 +55,7 @@ def declare_issue(
     found = store.find_by_issue(run.root, number, title)
     if found is not None:
         run.say(f"issue #{number} is already {found[1].get('id')} ({found[0]})")
+        title, current = _now_on_github(run, number, title, current)
         return _finish(run, number, title, current, found[0], found[1], None)
     allowed, role = run.authorised(author)
     if not allowed:
@@ -168,6 +169,7 @@ def _declare(
         )
     except AlreadyDeclared as exc:
         run.say(f"issue #{number} was declared meanwhile as {exc.data.get('id')}")
+        title, current = _now_on_github(run, number, title, current)
         return _finish(run, number, title, current, exc.path, exc.data, None)
     run.say(f"declared {outcome.ident} ({outcome.path}), commit {str(outcome.sha)[:8]}")
     return _finish(run, number, title, current, outcome.path, outcome.data, made["it"], outcome.sha)
@@ -220,6 +222,17 @@ def _finish(
     return 0
 
 
+def _now_on_github(
+    run: Run, number: int, title: str, labels: list[str]
+) -> tuple[str, list[str]]:
+    """The issue's title and labels as they are now: a redelivered event carries the ones it
+    had when it was first sent."""
+    if not number:
+        return title, labels
+    issue = run.api.issue(number)
+    return str(issue.title), [label.name for label in issue.labels]
+
+
 def _reason(data: dict[str, Any]) -> str:
     for event in data.get("timeline") or []:
         if isinstance(event, dict) and event.get("kind") == "declared":
@@ -243,7 +256,7 @@ def _dispatch_issue(run: Run, event: Event) -> tuple[int, str, str, str, list[st
     existing = None
     for issue in (
         run.api.call(
-            "GET issues", lambda: list(run.api.repo.get_issues(state="all", labels=[label])[:30])
+            "GET issues", lambda: run.api.repo.get_issues(state="all", labels=[label]).get_page(0)
         )
         if not run.dry_run
         else []
