@@ -14,6 +14,7 @@ from incidentops.checks import (
     destructive_command,
     duplicate_ids,
     five_whys,
+    form_drift,
     id_filename,
     incident_roles,
     incident_status,
@@ -58,6 +59,7 @@ FILE_CHECKS: tuple[ModuleType, ...] = (
 )
 REPOSITORY_CHECKS: tuple[ModuleType, ...] = (
     references,
+    form_drift,
     duplicate_ids,
     broken_link,
     review_overdue,

@@ -43,6 +43,7 @@ class Form:
     title_prefix: str
     fields: tuple[Field, ...]
     data: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)  # id -> line
 
     def field(self, ident: str) -> Field | None:
         return next((f for f in self.fields if f.id == ident), None)
@@ -88,9 +89,15 @@ def load(root: Path, config: Config) -> Form:
     path = config.github.form
     try:
         text, _ = read_text(root.resolve(), path, config.max_file_bytes)
-        return from_data(path, load_yaml(text).value)
+        document = load_yaml(text)
     except LoadProblem as problem:
         raise FormError(f"{path}:{problem.line}: {problem.message}") from None
+    form = from_data(path, document.value)
+    for index, item in enumerate(document.value["body"]):
+        if isinstance(item, dict) and "id" in item:
+            where = ("body", index, "attributes", "options")
+            form.lines[str(item["id"])] = document.position(where)[0]
+    return form
 
 
 def indicator_of(label: str) -> str | None:
