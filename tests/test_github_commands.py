@@ -268,3 +268,27 @@ def test_dry_run_prints_the_plan_and_changes_nothing(world: World, declared: int
     assert "would PUT labels of #1" in result.stdout
     assert "would POST comment on #1" in result.stdout
     assert (world.origin_log(), world.git_status(), len(world.writes())) == before
+
+
+def test_a_command_whose_run_was_cancelled_is_applied_by_the_next_run(
+    world: World, declared: int
+) -> None:
+    # GitHub cancels a pending run when a newer one joins the concurrency group: the first
+    # comment never gets a run of its own.
+    world.comment_event(declared, "/timeline finding: pool at 100% since 11:31")
+    world.comment_event(declared, "just a remark, not a command")
+    world.comment_event(declared, "/status identified", user="drive-by")  # refused when seen
+    result = world.command(declared, "/status identified")
+    assert result.returncode == 0, result.stderr
+    assert "catching up on comment" in result.stdout
+    data = _incident(world)
+    assert data["status"] == "identified"
+    assert [e["text"] for e in data["timeline"] if e["kind"] == "finding"] == [
+        "pool at 100% since 11:31"
+    ]
+    assert len(data["links"]["comments"]) == 2
+    replies = [c for c in world.bot_comments(declared) if "incidentops:reply" in c]
+    assert len(replies) == 3  # the status, the caught-up finding, the refusal
+    # a later run has nothing left to catch up on
+    again = world.command(declared, "/help")
+    assert "catching up" not in again.stdout

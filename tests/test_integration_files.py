@@ -165,11 +165,16 @@ def test_every_pin_names_its_version_in_a_comment(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", LINTED, ids=_ids(LINTED))
-def test_checkout_does_not_persist_credentials(path: Path) -> None:
-    for step in _steps(_load(path)):
-        if str(step.get("uses", "")).startswith("actions/checkout@"):
-            persist = (step.get("with") or {}).get("persist-credentials")
-            assert persist in (False, "false"), f"{step}: set persist-credentials: false"
+def test_checkout_persists_credentials_only_in_jobs_that_push(path: Path) -> None:
+    document = _load(path)
+    jobs = document.get("jobs") or {"action": {"steps": _steps(document)}}
+    for job in jobs.values():
+        pushes = (job.get("permissions") or {}).get("contents") == "write"
+        for step in job.get("steps") or []:
+            if str(step.get("uses", "")).startswith("actions/checkout@"):
+                persist = (step.get("with") or {}).get("persist-credentials")
+                wanted = (True, "true") if pushes else (False, "false")
+                assert persist in wanted, f"{step}: persist-credentials must be {wanted[0]}"
 
 
 @pytest.mark.parametrize("path", LINTED, ids=_ids(LINTED))

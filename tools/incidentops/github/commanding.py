@@ -28,9 +28,9 @@ from incidentops.github.commands import (
     parse,
     record_comment,
 )
-from incidentops.github.event import Event
+from incidentops.github.event import Comment, Event, Issue
 from incidentops.github.run import Run
-from incidentops.github.text import has_marker, marker
+from incidentops.github.text import has_marker, marker, markers
 
 
 class AlreadyApplied(Exception):
@@ -51,6 +51,12 @@ def from_event(run: Run, event: Event) -> int:
         return _skip(run, f"issue #{issue.number} has no {run.config.github.incident_label} label")
     if not is_command(comment.body):
         return _skip(run, "not a command")
+    code = handle(run, issue, comment)
+    _catch_up(run, issue, comment)
+    return code
+
+
+def handle(run: Run, issue: Issue, comment: Comment) -> int:
     login = comment.author.login
     reply_tag = marker("reply", comment=comment.id)
     allowed, role = run.authorised(login)
@@ -81,15 +87,43 @@ def from_event(run: Run, event: Event) -> int:
         _reply(run, issue.number, comment.id, _done(run, command, data, None, [], comment.id))
         return 0
     run.api.react(comment.id, "eyes")
-    return _apply(run, event, command, path, data)
+    return _apply(run, issue, comment, command, path, data)
 
 
-def _apply(run: Run, event: Event, command: Command, path: str, data: dict[str, Any]) -> int:
+def _catch_up(run: Run, issue: Issue, current: Comment) -> None:
+    """Apply earlier commands on the issue that were neither applied nor answered: GitHub
+    keeps one pending run per concurrency group and cancels the one before it."""
+    from incidentops import store
+    from incidentops.github.event import Person
+
+    comments = run.api.comments(issue.number)
+    answered = {
+        int(attributes["comment"])
+        for c in comments
+        if c.user.type == "Bot" or c.user.login.endswith("[bot]")
+        for kind, attributes in markers(c.body)
+        if kind == "reply" and attributes.get("comment", "").isdigit()
+    }
+    found = store.find_by_issue(run.root, issue.number, issue.title)
+    links = (found[1].get("links") or {}) if found else {}
+    done = set(links.get("comments") or ()) if isinstance(links, dict) else set()
+    for c in comments:
+        bot = c.user.type == "Bot" or c.user.login.endswith("[bot]")
+        if c.id >= current.id or c.id in answered or c.id in done or bot:
+            continue
+        if not is_command(c.body or ""):
+            continue
+        run.say(f"catching up on comment {c.id}: its run was cancelled or failed")
+        stamp = c.created_at.strftime("%Y-%m-%dT%H:%M:%SZ") if c.created_at else ""
+        handle(run, issue, Comment(c.id, c.body, Person(c.user.login, bot), stamp))
+
+
+def _apply(
+    run: Run, issue: Issue, comment: Comment, command: Command, path: str, data: dict[str, Any]
+) -> int:
     from incidentops import edit, gitops, operations
     from incidentops.timeutil import parse_time
 
-    assert event.issue is not None and event.comment is not None
-    issue, comment = event.issue, event.comment
     at = parse_time(comment.created_at) or run.now
     actor = handle_of(comment.author.login, run.people)
     people = run.people

@@ -222,9 +222,7 @@ def _finish(
     return 0
 
 
-def _now_on_github(
-    run: Run, number: int, title: str, labels: list[str]
-) -> tuple[str, list[str]]:
+def _now_on_github(run: Run, number: int, title: str, labels: list[str]) -> tuple[str, list[str]]:
     """The issue's title and labels as they are now: a redelivered event carries the ones it
     had when it was first sent."""
     if not number:
