@@ -65,4 +65,5 @@ def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 # The GitHub world (fake API + repository with a bare origin) as a fixture for every test
 # module; imported last because it builds on the helpers above.
+from fakegithub import github_fake  # noqa: E402, F401
 from github_world import world  # noqa: E402, F401

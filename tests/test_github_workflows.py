@@ -146,7 +146,8 @@ def test_an_oncall_change_is_previewed_in_one_comment(world: World) -> None:
     path = branch / "oncall" / "schedules" / "platform-primary.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(
-        text.replace("members: [priya, tom, arjun]", "members: [tom, priya, arjun]", 1), encoding="utf-8"
+        text.replace("members: [priya, tom, arjun]", "members: [tom, priya, arjun]", 1),
+        encoding="utf-8",
     )
     assert path.read_text(encoding="utf-8") != text, (
         "the sample's member list moved; update the test"
