@@ -3,6 +3,9 @@
 1. Validate the sample repository as it is (clean).
 2. Break one sample of each kind in a throwaway copy and validate again, showing the report a
    person would read in their terminal.
+3. On call now, next week, escalation, handoff.
+4. One incident's whole life from the command line, each step a commit.
+5. The same from a GitHub issue: the form, slash-commands, and the bot's replies.
 """
 
 from __future__ import annotations
@@ -232,6 +235,11 @@ def main() -> int:
     banner("4. One incident's whole life, in a throwaway copy with git")
     with tempfile.TemporaryDirectory(prefix="incidentops-demo-life-") as temporary:
         life(Path(temporary))
+    banner("5. The same incident run from a GitHub issue (a fake GitHub API on 127.0.0.1)")
+    sys.stdout.flush()
+    from github_story import story
+
+    story()
     banner(f"Done (clock: {NOW}).")
     return 0
 

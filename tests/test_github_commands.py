@@ -160,8 +160,10 @@ def test_a_failing_permission_check_refuses(world: World, declared: int) -> None
 
 def test_triage_is_enough_when_configured(world: World, declared: int) -> None:
     config = world.root / "incidentops.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "  command_permission: write\n" in text
     config.write_text(
-        config.read_text(encoding="utf-8") + "\ngithub:\n  command_permission: triage\n",
+        text.replace("  command_permission: write\n", "  command_permission: triage\n"),
         encoding="utf-8",
     )
     world.commit_and_push("allow triage")
@@ -292,3 +294,13 @@ def test_a_command_whose_run_was_cancelled_is_applied_by_the_next_run(
     # a later run has nothing left to catch up on
     again = world.command(declared, "/help")
     assert "catching up" not in again.stdout
+
+
+def test_a_command_costs_a_handful_of_requests(world: World, declared: int) -> None:
+    before = len(world.fake.calls)
+    world.command(declared, "/status identified")
+    calls = world.fake.calls[before:]
+    writes = [c for c in calls if c[0] != "GET"]
+    print([(c[0], c[1]) for c in calls])
+    # permission, the comments (listed once), then reaction, labels, reply
+    assert len(calls) == 5 and len(writes) == 3

@@ -66,6 +66,8 @@ class Api:
     requests: int = 0  # calls made (each retry counts)
     planned: list[str] = field(default_factory=list)  # dry run: the writes not made
     _client: Any = None
+    # An issue's comments are listed once per run; comments this run creates are added.
+    _comments: dict[int, list[Any]] = field(default_factory=dict)
 
     # ---------------------------------------------------------------- plumbing
     @property
@@ -156,9 +158,12 @@ class Api:
         return self.call(f"GET issue #{number}", fetch)
 
     def comments(self, number: int) -> list[Any]:
-        return self.call(
-            f"GET comments of #{number}", lambda: list(self.repo.get_issue(number).get_comments())
-        )
+        if number not in self._comments:
+            self._comments[number] = self.call(
+                f"GET comments of #{number}",
+                lambda: list(self.repo.get_issue(number).get_comments()),
+            )
+        return self._comments[number]
 
     def find_comment(
         self, number: int, predicate: Callable[[str], bool], comments: list[Any] | None = None
@@ -198,13 +203,18 @@ class Api:
         """Post ``body`` (which holds ``marker``) unless a bot comment with it exists."""
 
         def recover() -> Any | None:
+            self._comments.pop(number, None)  # the lost one may be there now: list again
             return self.find_comment(number, lambda text: marker in text)
 
         def post() -> Any:
             return self.repo.get_issue(number).create_comment(body)
 
         self.say_body(f"POST comment on #{number}", body)
-        return self.write(f"POST comment on #{number}", post, recover)
+        created = self.write(f"POST comment on #{number}", post, recover)
+        known = self._comments.get(number)
+        if created is not None and known is not None and all(c.id != created.id for c in known):
+            known.append(created)
+        return created
 
     def edit_comment(self, comment: Any, body: str) -> None:
         self.say_body(f"PATCH comment {comment.id}", body)

@@ -15,6 +15,7 @@ Order matters for safety and for exactly-once:
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from incidentops.github import labels, replies
@@ -222,7 +223,12 @@ def _done(
                 ),
             ]
     shown = summary or f"{data.get('id')}: /{command.name} applied"
-    return replies.result(comment_id, shown, notes, run.where, sha, extra)
+    return replies.result(comment_id, shown, [_as_command(n) for n in notes], run.where, sha, extra)
+
+
+def _as_command(note: str) -> str:
+    """The core's hints name the command line; on an issue, name the slash-command."""
+    return re.sub(r"`incidentops role \S+ ROLE HANDLE`", "`/role ROLE @login`", note)
 
 
 def _labels_now(run: Run, number: int) -> list[str]:
