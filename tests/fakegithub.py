@@ -89,6 +89,18 @@ class Issue:
 
 
 @dataclass
+class Pull:
+    number: int
+    head: str  # branch name in this repository
+    base: str
+    head_sha: str = "0" * 40
+    merged: bool = False
+    merged_at: str | None = None
+    draft: bool = False
+    requested_reviewers: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Repo:
     full_name: str
     id: int
@@ -99,6 +111,7 @@ class Repo:
         default_factory=dict
     )  # name → {name, color, description}
     permissions: dict[str, str] = field(default_factory=dict)  # login → role
+    pulls: dict[int, Pull] = field(default_factory=dict)  # a pull request is also an issue
     next_number: int = 1
 
     @property
@@ -270,6 +283,26 @@ class FakeGitHub:
             issue.comments.append(c.id)
             return c
 
+    def add_pull(
+        self,
+        repo: str,
+        title: str,
+        head: str,
+        base: str = "main",
+        body: str | None = None,
+        *,
+        user: str = "octocat",
+        labels: list[str] | tuple[str, ...] = (),
+        draft: bool = False,
+    ) -> Pull:
+        """A pull request from branch ``head`` (the issue with the same number carries the
+        title, body, labels, state and comments)."""
+        with self._lock:
+            issue = self.add_issue(repo, title, body, user=user, labels=labels)
+            pull = Pull(issue.number, head, base, draft=draft)
+            self.repo(repo).pulls[issue.number] = pull
+            return pull
+
     def set_permission(self, login: str, permission: str, repo: str | None = None) -> None:
         """Give ``login`` a role (admin, maintain, write, triage, read, none) on ``repo``."""
         if permission not in PERMISSION_OF_ROLE:
@@ -398,6 +431,53 @@ class FakeGitHub:
             "closed_at": i.closed_at,
             "author_association": "OWNER" if i.user == r.owner else "NONE",
             "reactions": self._reaction_summary(url + "/reactions", i.reactions),
+            **(
+                {"pull_request": {"url": f"{self._repo_api(r)}/pulls/{i.number}"}}
+                if i.number in r.pulls
+                else {}
+            ),
+        }
+
+    def pull_json(self, r: Repo, p: Pull) -> dict[str, Any]:
+        i = r.issues[p.number]
+        url = f"{self._repo_api(r)}/pulls/{p.number}"
+        repo = self.repo_json(r)
+        return {
+            "id": i.id + 1,
+            "node_id": f"PR_{i.id}",
+            "url": url,
+            "html_url": f"https://github.com/{r.full_name}/pull/{p.number}",
+            "issue_url": f"{self._repo_api(r)}/issues/{p.number}",
+            "comments_url": f"{self._repo_api(r)}/issues/{p.number}/comments",
+            "number": p.number,
+            "state": i.state,
+            "locked": False,
+            "title": i.title,
+            "body": i.body,
+            "user": self.user_json(i.user),
+            "labels": [self.label_json(r, n) for n in i.labels],
+            "draft": p.draft,
+            "merged": p.merged,
+            "merged_at": p.merged_at,
+            "mergeable": None,
+            "requested_reviewers": [self.user_json(x) for x in p.requested_reviewers],
+            "head": {
+                "label": f"{r.owner}:{p.head}",
+                "ref": p.head,
+                "sha": p.head_sha,
+                "repo": repo,
+                "user": self.user_json(r.owner),
+            },
+            "base": {
+                "label": f"{r.owner}:{p.base}",
+                "ref": p.base,
+                "sha": "0" * 40,
+                "repo": repo,
+                "user": self.user_json(r.owner),
+            },
+            "created_at": i.created_at,
+            "updated_at": i.updated_at,
+            "closed_at": i.closed_at,
         }
 
     def comment_json(self, r: Repo, c: Comment) -> dict[str, Any]:
@@ -709,6 +789,104 @@ def create_label(req: Request, o: str, n: str) -> Response:
         r.full_name, name, str(data.get("color", "ededed")).lstrip("#"), data.get("description")
     )
     return 201, req.fake.label_json(r, name), {}
+
+
+def _pull(req: Request, r: Repo, number: str) -> Pull:
+    p = r.pulls.get(int(number)) if number.isdigit() else None
+    if p is None:
+        raise HTTPError(404, "Not Found")
+    return p
+
+
+@route("GET", r"/repos/{seg}/{seg}/pulls")
+def list_pulls(req: Request, o: str, n: str) -> Response:
+    r = req.repo(o, n)
+    state = req.query.get("state", "open")
+    head = req.query.get("head", "")
+    base = req.query.get("base", "")
+    pulls = [
+        p
+        for p in sorted(r.pulls.values(), key=lambda p: -p.number)
+        if state in ("all", r.issues[p.number].state)
+        and (not head or head in (p.head, f"{r.owner}:{p.head}"))
+        and (not base or base == p.base)
+    ]
+    return req.page([req.fake.pull_json(r, p) for p in pulls])
+
+
+@route("POST", r"/repos/{seg}/{seg}/pulls")
+def create_pull(req: Request, o: str, n: str) -> Response:
+    r = req.repo(o, n)
+    data = req.obj()
+    head = str(data.get("head") or "").split(":")[-1]
+    if not data.get("title") or not head or not data.get("base"):
+        raise HTTPError(422, "Validation Failed")
+    for p in r.pulls.values():
+        if p.head == head and r.issues[p.number].state == "open":
+            raise HTTPError(422, f"A pull request already exists for {r.owner}:{head}.")
+    pull = req.fake.add_pull(
+        r.full_name,
+        str(data["title"]),
+        head,
+        str(data["base"]),
+        data.get("body"),
+        user=req.login,
+        draft=bool(data.get("draft")),
+    )
+    return 201, req.fake.pull_json(r, pull), {}
+
+
+@route("GET", r"/repos/{seg}/{seg}/pulls/(\d+)")
+def get_pull(req: Request, o: str, n: str, num: str) -> Response:
+    r = req.repo(o, n)
+    return 200, req.fake.pull_json(r, _pull(req, r, num)), {}
+
+
+@route("PATCH", r"/repos/{seg}/{seg}/pulls/(\d+)")
+def edit_pull(req: Request, o: str, n: str, num: str) -> Response:
+    r = req.repo(o, n)
+    p = _pull(req, r, num)
+    i = r.issues[p.number]
+    data = req.obj()
+    if "title" in data:
+        i.title = str(data["title"])
+    if "body" in data:
+        i.body = data["body"]
+    if "base" in data:
+        p.base = str(data["base"])
+    if data.get("state") in ("open", "closed") and data["state"] != i.state:
+        i.state = data["state"]
+        i.closed_at = _now() if i.state == "closed" else None
+    i.updated_at = _now()
+    return 200, req.fake.pull_json(r, p), {}
+
+
+@route("POST", r"/repos/{seg}/{seg}/pulls/(\d+)/requested_reviewers")
+def request_reviewers(req: Request, o: str, n: str, num: str) -> Response:
+    r = req.repo(o, n)
+    p = _pull(req, r, num)
+    for login in req.obj().get("reviewers") or []:
+        if login == r.issues[p.number].user:
+            raise HTTPError(422, "Review cannot be requested from pull request author.")
+        if login not in p.requested_reviewers:
+            p.requested_reviewers.append(str(login))
+    return 201, req.fake.pull_json(r, p), {}
+
+
+@route("PUT", r"/repos/{seg}/{seg}/pulls/(\d+)/merge")
+def merge_pull(req: Request, o: str, n: str, num: str) -> Response:
+    r = req.repo(o, n)
+    p = _pull(req, r, num)
+    i = r.issues[p.number]
+    if i.state != "open":
+        raise HTTPError(405, "Pull Request is not mergeable")
+    p.merged, p.merged_at = True, _now()
+    i.state, i.closed_at = "closed", p.merged_at
+    return (
+        200,
+        {"sha": p.head_sha, "merged": True, "message": "Pull Request successfully merged"},
+        {},
+    )
 
 
 @route("GET", r"/repos/{seg}/{seg}/collaborators/{seg}/permission")

@@ -219,3 +219,26 @@ def test_link_header_shape(fake: FakeGitHub) -> None:
         and 'page=1>; rel="first"' in link
         and 'page=1>; rel="prev"' in link
     )
+
+
+def test_pull_requests(fake: FakeGitHub) -> None:
+    fake.add_repo("o/r")
+    gh = fake.client()
+    repo = gh.get_repo("o/r")
+    pull = repo.create_pull(title="Postmortem", body="b", head="postmortem/INC-1", base="main")
+    assert pull.number == 1 and pull.head.ref == "postmortem/INC-1" and pull.state == "open"
+    from github import GithubException
+
+    with pytest.raises(GithubException) as again:
+        repo.create_pull(title="again", body="b", head="postmortem/INC-1", base="main")
+    assert again.value.status == 422 and "already exists" in str(again.value)
+    found = list(repo.get_pulls(state="open", head="o:postmortem/INC-1"))
+    assert [p.number for p in found] == [1]
+    pull.create_review_request(reviewers=["alice"])
+    assert fake.repo("o/r").pulls[1].requested_reviewers == ["alice"]
+    issue = repo.get_issue(1)
+    assert issue.pull_request is not None  # a pull request is an issue too
+    issue.create_comment("hi")
+    assert pull.merge().merged
+    assert repo.get_pull(1).merged and repo.get_pull(1).state == "closed"
+    assert list(repo.get_pulls(state="open")) == []

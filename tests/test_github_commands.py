@@ -54,6 +54,7 @@ def test_status_becomes_one_commit_labels_and_a_reply(world: World, declared: in
 
 
 COMMANDS = [
+    ("/status identified the 11:30 deploy", "status identified"),
     ("/timeline action: rolled back checkout-api to v1.42.0", "timeline action"),
     ("/severity SEV1 payments failing for every card type", "severity SEV1"),
     ("/role scribe @mbell-dev", "role scribe marcus"),
@@ -82,11 +83,15 @@ def test_each_command_applies_once_even_when_delivered_twice(
     assert world.issue(declared).labels == labels
 
 
-def test_reopen_after_resolve(world: World, declared: int) -> None:
+def test_reopen_after_resolve_once_even_when_delivered_twice(world: World, declared: int) -> None:
     assert world.command(declared, "/resolve rolled back").returncode == 0
     assert "status:resolved" in world.issue(declared).labels
-    result = world.command(declared, "/reopen errors are back since 12:10")
+    event = world.comment_event(declared, "/reopen errors are back since 12:10")
+    result = world.run("command", event, "issue_comment")
     assert result.returncode == 0, result.stderr
+    state = (world.origin_log(), world.bot_comments(declared), len(world.writes()))
+    assert world.run("command", event, "issue_comment").returncode == 0
+    assert (world.origin_log(), world.bot_comments(declared), len(world.writes())) == state
     assert _incident(world)["status"] == "investigating"
     assert "resolved_at" not in _incident(world)
     assert "status:investigating" in world.issue(declared).labels
@@ -103,9 +108,13 @@ def test_an_update_reply_shows_the_update_as_published(world: World, declared: i
 
 def test_help_replies_with_the_cheat_sheet_and_commits_nothing(world: World, declared: int) -> None:
     before = world.origin_log()
-    assert world.command(declared, "/help").returncode == 0
+    event = world.comment_event(declared, "/help")
+    assert world.run("command", event, "issue_comment").returncode == 0
     assert world.origin_log() == before
     assert "/severity LEVEL REASON" in _reply_to(world, declared)
+    replies, writes = world.bot_comments(declared), len(world.writes())
+    assert world.run("command", event, "issue_comment").returncode == 0  # delivered again
+    assert (world.bot_comments(declared), len(world.writes())) == (replies, writes)
 
 
 @pytest.mark.parametrize(
