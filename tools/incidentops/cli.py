@@ -135,13 +135,14 @@ def rules(rule: str | None, fmt: str) -> None:
 
 
 def _register() -> None:
-    from incidentops import cli_github, cli_incident, cli_records
+    from incidentops import cli_followup, cli_github, cli_incident, cli_records
     from incidentops.cli_oncall import oncall
 
     main.add_command(oncall)
     cli_incident.register(main)
     cli_records.register(main)
     cli_github.register(main)
+    cli_followup.register(main)
 
 
 _register()

@@ -131,6 +131,7 @@ def _postmortem(ctx: FileContext, facts: FileFacts) -> None:
     data = ctx.data
     facts.define("postmortem", ctx.path, (1, 1))
     facts.info["whys"] = _count_whys(ctx)
+    facts.info["factors"] = _factors(ctx)
     facts.ref("incident", data.get("incident"), ("incident",))
     facts.info.update(
         {"incident": data.get("incident"), "status": data.get("status"), "due": data.get("due")}
@@ -141,13 +142,48 @@ def _postmortem(ctx: FileContext, facts: FileFacts) -> None:
         facts.ref("person", _dict(item).get("owner"), ("action_items", i, "owner"))
     facts.info["action_items"] = [
         {
-            k: v
-            for k, v in item.items()
-            if k in ("id", "title", "owner", "due", "priority", "status", "issue")
+            **{
+                k: v
+                for k, v in item.items()
+                if k in ("id", "title", "owner", "due", "priority", "status", "issue", "track")
+            },
+            "line": ctx.at("action_items", i)[0],
         }
-        for item in _list(data.get("action_items"))
+        for i, item in enumerate(_list(data.get("action_items")))
         if isinstance(item, dict)
     ]
+
+
+_BOLD_LEAD = re.compile(r"^\*\*([^*\n]{1,60})\*\*")
+
+
+def _factors(ctx: FileContext) -> list[str]:
+    """The categories of the Contributing factors section: each list item's bold lead
+    (``- **Process**: ...``) and each sub-heading with something under it."""
+    found: list[str] = []
+    inside = 0
+    for section in ctx.sections:
+        title = section.title.strip()
+        if title.lower().startswith("contributing factors"):
+            inside = section.level
+            for token in section.tokens:
+                for node in walk(token):
+                    if node["type"] == "list_item":
+                        lead = _BOLD_LEAD.match(plain_text(node))
+                        strong = next((n for n in walk(node) if n["type"] == "strong"), None)
+                        if lead:
+                            found.append(lead.group(1).strip(" :"))
+                        elif strong is not None and plain_text(node).startswith(plain_text(strong)):
+                            found.append(plain_text(strong).strip(" :"))
+            continue
+        if inside and section.level > inside:
+            if not section.is_empty() and "TODO" not in " ".join(
+                plain_text(t) for t in section.tokens
+            ):
+                found.append(title)
+        elif inside:
+            inside = 0
+    return list(dict.fromkeys(f for f in found if f))
 
 
 def _count_whys(ctx: FileContext) -> int:
