@@ -78,8 +78,16 @@ def _run(
     from incidentops.validate import load_config
 
     with _errors():
-        event = events.load(event_path, event_name)
+        event = (
+            events.load(event_path, event_name)
+            if event_path
+            else events.Event(
+                event_name or "manual", None, os.environ.get("GITHUB_REPOSITORY", ""), None
+            )
+        )
         repository = os.environ.get("GITHUB_REPOSITORY") or event.repository
+        if not repository:
+            raise events.EventError("no repository: set GITHUB_REPOSITORY (owner/name)")
         root = repository_root(repo)
         config, _ = load_config(root)
         api = Api(repository, Settings.from_environment(), dry_run=dry_run, say=click.echo)
@@ -140,6 +148,42 @@ def oncall_preview(
     from incidentops.github.preview import from_event
 
     _run(event_path, event_name, repo, dry_run, from_event, days)
+
+
+@github.command("postmortem")
+@click.option(
+    "--event",
+    "event_path",
+    envvar="GITHUB_EVENT_PATH",
+    type=click.Path(dir_okay=False),
+    help="A push event: open pull requests for incidents it resolved (default: "
+    "$GITHUB_EVENT_PATH; a schedule or manual run reconciles).",
+)
+@event_name_option
+@click.option("--incident", "ident", metavar="ID", help="Open this incident's pull request.")
+@click.option(
+    "--reconcile",
+    is_flag=True,
+    help="Open every missing one (incidents resolved in the last 30 days that need a "
+    "postmortem and have none on main).",
+)
+@repo_option
+@dry_run_option
+def postmortem_pull(
+    event_path: str | None,
+    event_name: str | None,
+    ident: str | None,
+    reconcile: bool,
+    repo: str | None,
+    dry_run: bool,
+) -> None:
+    """Open the postmortem pull request of resolved incidents: branch postmortem/<ID>, the
+    draft, the incident's link, reviewers, due date; once, however often it is started."""
+    from incidentops.github.postmortems import run_postmortems
+
+    if event_path is None and not (ident or reconcile):
+        raise click.UsageError("give --incident ID, --reconcile, or an event")
+    _run(event_path or "", event_name, repo, dry_run, run_postmortems, ident, reconcile)
 
 
 @click.group()

@@ -233,6 +233,44 @@ class Api:
             recover,
         )
 
+    def find_pull(self, branch: str) -> Any | None:
+        """The newest pull request (open, closed or merged) from ``branch`` of this
+        repository."""
+        owner = self.repository.split("/", 1)[0]
+        pulls = self.call(
+            f"GET pulls from {branch}",
+            lambda: self.repo.get_pulls(state="all", head=f"{owner}:{branch}").get_page(0),
+        )
+        return pulls[0] if pulls else None
+
+    def create_pull(self, title: str, body: str, head: str, base: str) -> Any | None:
+        """Open a pull request; GitHub's 422 "already exists" means another run opened it,
+        which is found and returned instead."""
+        from github import GithubException
+
+        def post() -> Any:
+            try:
+                return self.repo.create_pull(title=title, body=body, head=head, base=base)
+            except GithubException as exc:
+                if exc.status == 422 and "already exists" in str(exc):
+                    return self.find_pull(head)
+                raise
+
+        self.say_body(f"POST pull request {head} -> {base}", body)
+        return self.write(f"POST pull request {head} -> {base}", post, lambda: self.find_pull(head))
+
+    def request_reviewers(self, number: int, logins: list[str]) -> str | None:
+        """Ask for reviews; a login GitHub will not accept (not a collaborator, the author)
+        is reported, not fatal. Returns the problem, if any."""
+        try:
+            self.write(
+                f"POST reviewers of #{number}: {', '.join(logins)}",
+                lambda: self.repo.get_pull(number).create_review_request(reviewers=logins),
+            )
+        except GitHubError as exc:
+            return str(exc)
+        return None
+
     def say_body(self, what: str, body: str) -> None:
         if self.dry_run:
             self.say(f"--- {what} ---\n{body}\n---")

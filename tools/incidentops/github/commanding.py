@@ -82,10 +82,17 @@ def handle(run: Run, issue: Issue, comment: Comment) -> int:
         _reply(run, issue.number, comment.id, text)
         return 0
     path, data = found
+    if command.name == "postmortem":
+        from incidentops.github.postmortems import open_pull
+
+        what = open_pull(run, str(data.get("id")), requested=True)
+        _reply(run, issue.number, comment.id, replies.result(comment.id, what, [], run.where, None))
+        return 0
     if applied(data, comment.id):
         run.say(f"comment {comment.id} is already applied to {data.get('id')}")
         _sync_labels(run, issue.number, _labels_now(run, issue.number), data)
-        _reply(run, issue.number, comment.id, _done(run, command, data, None, [], comment.id))
+        follow = _follow_up(run, command, data)  # finish what a cut-off run left undone
+        _reply(run, issue.number, comment.id, _done(run, command, data, None, follow, comment.id))
         return 0
     run.api.react(comment.id, "eyes")
     return _apply(run, issue, comment, command, path, data)
@@ -132,8 +139,9 @@ def _apply(
     def change(current: dict[str, Any]) -> Any:
         if applied(current, comment.id):
             raise AlreadyApplied
+        status = _postmortem_status(run, current) if command.name == "close" else None
         return record_comment(
-            decide(command, current, at, actor, run.config, people), current, comment.id
+            decide(command, current, at, actor, run.config, people, status), current, comment.id
         )
 
     ident = str(data.get("id"))
@@ -176,11 +184,42 @@ def _apply(
         raise
     run.say(f"{outcome.summary} ({str(outcome.sha)[:8]})")
     _sync_labels(run, issue.number, list(issue.labels), outcome.data)
-    body = _done(
-        run, command, outcome.data, outcome.sha, outcome.notes, comment.id, outcome.summary
-    )
+    notes = [*outcome.notes, *_follow_up(run, command, outcome.data)]
+    body = _done(run, command, outcome.data, outcome.sha, notes, comment.id, outcome.summary)
     _reply(run, issue.number, comment.id, body)
     return 0
+
+
+def _follow_up(run: Run, command: Command, data: dict[str, Any]) -> list[str]:
+    """What must follow a command in the same job (a push with the job's token starts no
+    other workflow): the postmortem pull request after /resolve."""
+    if command.name != "resolve" or data.get("status") != "resolved":
+        return []
+    from incidentops import gitops
+    from incidentops.github.api import GitHubError
+    from incidentops.github.postmortems import needed, open_pull
+
+    if needed(data, run) is not None:
+        return []
+    try:
+        return [open_pull(run, str(data.get("id")))]
+    except (GitHubError, gitops.GitOpsError) as exc:
+        run.say(f"postmortem pull request not opened: {exc}")
+        return [f"the postmortem pull request could not be opened ({exc}); the daily run retries"]
+
+
+def _postmortem_status(run: Run, data: dict[str, Any]) -> str | None:
+    from incidentops.loader import LoadProblem, load_yaml, read_text, split_front_matter
+
+    path = data.get("postmortem")
+    if not isinstance(path, str) or not (run.root / path).is_file():
+        return None
+    try:
+        text, _ = read_text(run.root.resolve(), path, run.config.max_file_bytes)
+        front = load_yaml(split_front_matter(text)[0]).value
+    except LoadProblem:
+        return None
+    return str(front.get("status")) if isinstance(front, dict) else None
 
 
 def store_load(run: Run, ident: str) -> tuple[str, dict[str, Any]]:

@@ -24,6 +24,8 @@ USAGE = {
     "resolve": "/resolve SUMMARY",
     "cancel": "/cancel REASON",
     "reopen": "/reopen REASON",
+    "close": "/close  (needs a final postmortem where the severity requires one)",
+    "postmortem": "/postmortem  (open the postmortem pull request now, even if optional)",
     "help": "/help",
 }
 EXAMPLES = {
@@ -35,6 +37,8 @@ EXAMPLES = {
     "resolve": "/resolve Rolled back the deploy; error rate back to baseline for 30 min.",
     "cancel": "/cancel false alarm: synthetic check misconfigured",
     "reopen": "/reopen errors are back since 15:10",
+    "close": "/close",
+    "postmortem": "/postmortem",
     "help": "/help",
 }
 
@@ -105,8 +109,10 @@ def decide(
     actor: str | None,
     config: Config,
     people: dict[str, Any],
+    postmortem_status: str | None = None,
 ) -> Change:
-    """The change ``command`` makes to incident ``data`` (LifecycleError if it cannot)."""
+    """The change ``command`` makes to incident ``data`` (LifecycleError if it cannot);
+    ``postmortem_status`` is the ``status`` of its postmortem on main (for /close)."""
     name, text = command.name, command.text
     try:
         if name == "status":
@@ -137,6 +143,8 @@ def decide(
             )
         if name == "resolve":
             return lifecycle.resolve(data, _need(text, "a summary", name), at, actor)
+        if name == "close":
+            return lifecycle.close(data, at, actor, config, postmortem_status)
         if name == "cancel":
             return lifecycle.cancel(data, _need(text, "a reason", name), at, actor)
         if name == "reopen":

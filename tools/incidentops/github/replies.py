@@ -24,6 +24,9 @@ class Where:
     def blob(self, path: str) -> str:
         return f"{self.server}/{self.repository}/blob/{self.branch}/{path}"
 
+    def pull(self, number: int) -> str:
+        return f"{self.server}/{self.repository}/pull/{number}"
+
     def commit(self, sha: str) -> str:
         return f"{self.server}/{self.repository}/commit/{sha}"
 

@@ -1,0 +1,298 @@
+"""``incidentops github postmortem``: one pull request per resolved incident that needs a
+postmortem — branch ``postmortem/<ID>``, the draft at ``postmortems/<year>/<ID>.md``, the
+incident's ``postmortem:`` field set in the same commit, the roles asked to review, the due
+date in the body, and a comment on the incident issue linking it.
+
+It is started from three directions (the ``/resolve`` job, a push to main that resolves an
+incident, the daily reconcile), and happens exactly once: an existing pull request from the
+branch, or the branch itself, is reused; GitHub's 422 "already exists" means another run won.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from incidentops.github.run import Run
+from incidentops.github.text import has_marker, marker, mention, neutral_line
+
+RECONCILE_DAYS = 30
+
+
+def branch_of(ident: str) -> str:
+    return f"postmortem/{ident}"
+
+
+def path_of(ident: str) -> str:
+    return f"postmortems/{ident.split('-')[1]}/{ident}.md"
+
+
+def needed(data: dict[str, Any], run: Run, requested: bool = False) -> str | None:
+    """Why no pull request is due for this incident, or None when one is."""
+    severity = run.config.severity(str(data.get("severity")))
+    if data.get("status") != "resolved":
+        return f"{data.get('id')} is {data.get('status')}, not resolved"
+    if not requested and (severity is None or severity.postmortem != "required"):
+        level = severity.level if severity else data.get("severity")
+        return f"{level} does not require a postmortem (ask with /postmortem)"
+    return None
+
+
+def open_pull(run: Run, ident: str, requested: bool = False) -> str:
+    """Open (or find) the postmortem pull request of ``ident``; returns what happened."""
+    from incidentops import store
+
+    _, data = store.load(run.root, ident)
+    why_not = needed(data, run, requested)
+    if why_not:
+        return f"no postmortem pull request: {why_not}"
+    branch = branch_of(ident)
+    pull = run.api.find_pull(branch)
+    if pull is None:
+        written = data.get("postmortem")
+        if written and (run.root / str(written)).is_file():
+            return f"{ident} already has its postmortem on main: {written}"
+        created = _push_branch(run, ident) if not run.dry_run else True
+        if run.dry_run:
+            run.say(f"would push branch {branch} with {path_of(ident)} and the incident's link")
+        pull = run.api.create_pull(
+            f"Postmortem: {ident} {data.get('title', '')}".strip(),
+            _body(run, data),
+            branch,
+            run.where.branch,
+        )
+        state = "opened" if created else "opened on the existing branch"
+        if pull is not None:
+            _finish_pull(run, pull.number, data)
+    else:
+        state = "already open" if pull.state == "open" else f"already {_pull_state(pull)}"
+    number = pull.number if pull is not None else 0
+    _link_on_issue(run, data, number)
+    return f"{ident}: postmortem pull request #{number} {state}: {run.where.pull(number)}"
+
+
+def _pull_state(pull: Any) -> str:
+    return "merged" if getattr(pull, "merged", False) else str(pull.state)
+
+
+def _push_branch(run: Run, ident: str) -> bool:
+    from incidentops import edit
+    from incidentops.branches import push_new_branch
+    from incidentops.lifecycle import link_postmortem
+    from incidentops.postmortem_draft import draft
+    from incidentops.store import incident_path, load
+
+    target = path_of(ident)
+
+    def build(tree: Path) -> list[str]:
+        path, fresh = load(tree, ident)  # the incident as it is on the remote's main
+        text = draft(fresh, run.config, run.people, run.now.date(), tree)
+        (tree / target).parent.mkdir(parents=True, exist_ok=True)
+        (tree / target).write_text(text, encoding="utf-8")
+        edit.apply_patch(tree, path, link_postmortem(fresh, target).patch, run.config, "incident")
+        return [target, incident_path(ident)]
+
+    return push_new_branch(
+        run.root,
+        branch_of(ident),
+        build,
+        f"{ident}: postmortem draft",
+        base=run.where.branch,
+    )
+
+
+def due_date(data: dict[str, Any], run: Run) -> str | None:
+    from incidentops.postmortem_draft import postmortem_due
+
+    due = postmortem_due(data, run.config, run.now.date())
+    return due.isoformat() if due else None
+
+
+def _logins(data: dict[str, Any], run: Run) -> list[str]:
+    logins = []
+    for handle in (data.get("roles") or {}).values():
+        login = (run.people.get(str(handle)) or {}).get("github")
+        if isinstance(login, str) and login and login not in logins:
+            logins.append(login)
+    return logins
+
+
+def _body(run: Run, data: dict[str, Any]) -> str:
+    ident = str(data["id"])
+    due = due_date(data, run)
+    severity = run.config.severity(str(data.get("severity")))
+    days = severity.postmortem_due_days if severity else None
+    issue = (data.get("links") or {}).get("issue")
+    lines = [
+        marker("postmortem", id=ident),
+        f"The postmortem of **{ident}**: {neutral_line(str(data.get('title', '')))} "
+        f"({data.get('severity')}, resolved {data.get('resolved_at')}).",
+        "",
+        f"**Due {due}**"
+        + (f" ({days} days after resolution for {data.get('severity')})." if days else "."),
+        "",
+        f"- `{path_of(ident)}` is drafted from the incident: timeline, durations, impact and "
+        "roles are filled in; every `TODO:` is for people to write (validate reports them).",
+        "- The incident's `postmortem:` field points here, in the same commit.",
+        "- Set `status: in-review`, then `final` once reviewed; merging a final postmortem "
+        "lets the incident be closed.",
+    ]
+    if isinstance(issue, int):
+        lines.append(f"- Incident issue: #{issue}")
+    return "\n".join(lines)
+
+
+def _finish_pull(run: Run, number: int, data: dict[str, Any]) -> None:
+    run.api.set_labels(number, ["postmortem", f"severity:{data.get('severity')}"])
+    logins = _logins(data, run)
+    if logins:
+        problem = run.api.request_reviewers(number, logins)
+        if problem:
+            run.say(f"reviewers not all requested: {problem}")
+
+
+def _link_on_issue(run: Run, data: dict[str, Any], number: int) -> None:
+    issue = (data.get("links") or {}).get("issue")
+    if not isinstance(issue, int) or not number:
+        return
+    ident = str(data["id"])
+    tag = marker("postmortem-pr", id=ident)
+    comments = run.api.comments(issue)
+    if run.api.find_comment(
+        issue, lambda text: has_marker(text, "postmortem-pr", id=ident), comments
+    ):
+        return
+    reviewers = ", ".join(mention(x) for x in _logins(data, run)) or "the incident's roles"
+    body = "\n".join(
+        [
+            tag,
+            f"Postmortem pull request: #{number} (due **{due_date(data, run)}**). "
+            f"Reviewers: {reviewers}.",
+        ]
+    )
+    run.api.create_comment(issue, body, tag)
+
+
+# ---------------------------------------------------------------------- the three directions
+
+
+def resolved_by_push(run: Run, before: str, after: str) -> list[str]:
+    """Incidents a push moved to resolved: changed incident files whose status was not
+    ``resolved`` at ``before`` and is at ``after``."""
+    from incidentops.loader import LoadProblem, load_yaml
+
+    def show(revision: str, path: str) -> dict[str, Any]:
+        done = subprocess.run(
+            ["git", "show", f"{revision}:{path}"],
+            cwd=run.root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            return {}
+        try:
+            value = load_yaml(done.stdout).value
+        except LoadProblem:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    if set(before) <= {"0"}:
+        before = subprocess.run(
+            ["git", "hash-object", "-t", "tree", "/dev/null"],
+            cwd=run.root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    for revision in (before, after):
+        _have(run.root, revision)
+    changed = subprocess.run(
+        ["git", "diff", "--name-only", before, after, "--", "incidents/"],
+        cwd=run.root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if changed.returncode != 0:
+        raise RuntimeError(f"git diff {before[:8]}..{after[:8]}: {changed.stderr.strip()}")
+    idents = []
+    for path in changed.stdout.split():
+        new = show(after, path)
+        if new.get("status") == "resolved" and show(before, path).get("status") != "resolved":
+            idents.append(str(new.get("id")))
+    return sorted(i for i in idents if i and i != "None")
+
+
+def _have(root: Path, revision: str) -> None:
+    """Fetch ``revision`` when the checkout lacks it (a shallow clone, a force push)."""
+    present = subprocess.run(
+        ["git", "cat-file", "-e", f"{revision}^{{tree}}"],
+        cwd=root,
+        capture_output=True,
+        check=False,
+    )
+    if present.returncode != 0:
+        subprocess.run(
+            ["git", "fetch", "-q", "origin", revision], cwd=root, capture_output=True, check=False
+        )
+
+
+def reconcile_candidates(run: Run) -> list[str]:
+    """Resolved incidents of the last RECONCILE_DAYS that need a postmortem and have none on
+    main yet (the facts cache makes this cheap)."""
+    from incidentops.timeutil import parse_time
+    from incidentops.validate import collect
+
+    _, results, _ = collect(run.root, kinds=("incident",))
+    horizon = run.now - timedelta(days=RECONCILE_DAYS)
+    found = []
+    for result in results.values():
+        info = result.facts.info if result.facts else {}
+        if result.kind != "incident" or info.get("status") != "resolved":
+            continue
+        resolved = parse_time(info.get("resolved_at"))
+        if resolved is None or resolved < horizon:
+            continue
+        if needed(info, run) is not None:
+            continue
+        written = info.get("postmortem")
+        if written and (run.root / str(written)).is_file():
+            continue
+        found.append(str(info.get("id")))
+    return sorted(found)
+
+
+def run_postmortems(run: Run, event: Any, ident: str | None, reconcile: bool) -> int:
+    """The command's flow: an explicit incident, a reconcile, or the incidents a push resolved."""
+    if ident:
+        targets, requested = [ident.upper()], True
+    elif reconcile or event.name in ("schedule", "workflow_dispatch", "manual"):
+        targets, requested = reconcile_candidates(run), False
+    elif event.name == "push":
+        before, after = str(event.payload.get("before", "")), str(event.payload.get("after", ""))
+        ref = str(event.payload.get("ref", ""))
+        if ref != f"refs/heads/{run.where.branch}" or not after or set(after) <= {"0"}:
+            run.say(f"nothing to do: a push to {ref or 'nowhere'}")
+            return 0
+        targets, requested = resolved_by_push(run, before, after), False
+    else:
+        run.say(f"nothing to do: a {event.name} event opens no postmortem")
+        return 0
+    if not targets:
+        run.say("no postmortem pull request to open")
+    failures = 0
+    for target in targets:
+        try:
+            run.say(open_pull(run, target, requested))
+        except Exception as exc:  # one incident's failure must not stop the others
+            from incidentops.github.api import GitHubError
+            from incidentops.gitops import GitOpsError
+
+            if not isinstance(exc, (GitHubError, GitOpsError)):
+                raise
+            failures += 1
+            run.say(f"{target}: not opened: {exc}")
+    return 2 if failures else 0
