@@ -24,6 +24,7 @@ from incidentops.checks import (
     override_person,
     override_window,
     postmortem_link,
+    postmortem_overdue,
     postmortem_required,
     postmortem_sections,
     references,
@@ -60,6 +61,7 @@ FILE_CHECKS: tuple[ModuleType, ...] = (
 REPOSITORY_CHECKS: tuple[ModuleType, ...] = (
     references,
     form_drift,
+    postmortem_overdue,
     duplicate_ids,
     broken_link,
     review_overdue,
