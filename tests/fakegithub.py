@@ -48,7 +48,12 @@ PERMISSION_OF_ROLE = {
 }
 
 
+_CLOCK: list[str] = []  # set by FakeGitHub.set_time: the time the fake stamps things with
+
+
 def _now() -> str:
+    if _CLOCK:
+        return _CLOCK[-1]
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -170,6 +175,7 @@ class FakeGitHub:
         return self
 
     def stop(self) -> None:
+        _CLOCK.clear()
         for client in self._clients:
             client.close()
         self._clients.clear()
@@ -180,6 +186,13 @@ class FakeGitHub:
         if self._thread is not None:
             self._thread.join(5)
             self._thread = None
+
+    def set_time(self, stamp: str | None) -> None:
+        """Stamp created/updated times with ``stamp`` (RFC 3339, Z) instead of the real
+        clock, for tests that simulate time with INCIDENTOPS_NOW; None goes back."""
+        _CLOCK.clear()
+        if stamp:
+            _CLOCK.append(stamp)
 
     def client(self, token: str = "t", **kwargs: Any) -> Any:
         """A PyGithub client pointed at this fake (closed when the fake stops)."""
@@ -664,6 +677,18 @@ def create_comment(req: Request, o: str, n: str, num: str) -> Response:
         raise HTTPError(422, "Validation Failed")
     c = req.fake.add_comment(r.full_name, i.number, body, user=req.login)
     return 201, req.fake.comment_json(r, c), {}
+
+
+@route("GET", r"/repos/{seg}/{seg}/issues/comments")
+def list_repo_comments(req: Request, o: str, n: str) -> Response:
+    """Every issue comment of the repository, oldest first (``since``: updated at or after)."""
+    r = req.repo(o, n)
+    since = req.query.get("since", "")
+    comments = sorted(r.comments.values(), key=lambda c: (c.created_at, c.id))
+    if req.query.get("direction") == "desc":
+        comments.reverse()
+    chosen = [c for c in comments if not since or c.updated_at >= since]
+    return req.page([req.fake.comment_json(r, c) for c in chosen])
 
 
 @route("GET", r"/repos/{seg}/{seg}/issues/comments/(\d+)")

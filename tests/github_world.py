@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -189,13 +190,45 @@ class World:
         event_name: str,
         *args: str,
         cwd: Path | None = None,
+        now: str | None = None,
     ) -> subprocess.CompletedProcess[str]:
         self.events += 1
         path = self.tmp / f"event-{self.events}.json"
         path.write_text(json.dumps(event), encoding="utf-8")
-        return run_cli(
-            "github", command, *args, cwd=cwd or self.root, env=self.env(event_name, path)
-        )
+        env = self.env(event_name, path)
+        if now:
+            env["INCIDENTOPS_NOW"] = now
+        return run_cli("github", command, *args, cwd=cwd or self.root, env=env)
+
+    def scheduled(self, command: str, now: str, *args: str) -> subprocess.CompletedProcess[str]:
+        """A scheduled job: a fresh checkout of origin, the clock at ``now``."""
+        self.fake.set_time(now)
+        event = {"schedule": "*/15 * * * *", "repository": {"full_name": REPOSITORY}}
+        runner = self.clone(f"scheduled-{self.events + 1}")
+        return self.run(command, event, "schedule", *args, cwd=runner, now=now)
+
+    def add_sample_issues(self) -> None:
+        """The issues the sample's files name (incident links, action items' tracking
+        issues), open, so commands that read them find them."""
+        numbers = set()
+        for path in [*self.root.glob("incidents/*/*.yaml"), *self.root.glob("postmortems/*/*.md")]:
+            numbers |= {
+                int(n)
+                for n in re.findall(r"^\s+issue: (\d+)", path.read_text(encoding="utf-8"), re.M)
+            }
+        repo = self.fake.repo(REPOSITORY)
+        for number in sorted(numbers - set(repo.issues)):
+            self.fake.add_issue(REPOSITORY, f"sample issue {number}", "", number=number)
+
+    def edit_on_main(self, path: str, old: str, new: str, message: str) -> None:
+        """Someone changes a file on main (through a merged pull request)."""
+        editor = self.clone(f"editor-{self.events}-{len(message)}")
+        target = editor / path
+        text = target.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {path}"
+        target.write_text(text.replace(old, new, 1), encoding="utf-8")
+        git(editor, "commit", "-qam", message)
+        git(editor, "push", "-q", "origin", "main")
 
     def declare(
         self, number: int, *args: str, action: str = "opened"

@@ -186,6 +186,57 @@ def postmortem_pull(
     _run(event_path or "", event_name, repo, dry_run, run_postmortems, ident, reconcile)
 
 
+def _scheduled(name: str, flow_path: str, doc: str) -> click.Command:
+    """A command run on a schedule: no event needed (one is read when Actions gives it)."""
+
+    @github.command(name, help=doc)
+    @click.option(
+        "--event",
+        "event_path",
+        envvar="GITHUB_EVENT_PATH",
+        type=click.Path(dir_okay=False),
+        help="The triggering event, if any (default: $GITHUB_EVENT_PATH).",
+    )
+    @event_name_option
+    @repo_option
+    @dry_run_option
+    def command(
+        event_path: str | None, event_name: str | None, repo: str | None, dry_run: bool
+    ) -> None:
+        import importlib
+
+        module, _, function = flow_path.rpartition(".")
+        flow = getattr(importlib.import_module(module), function)
+        _run(event_path or "", event_name, repo, dry_run, flow)
+
+    return command
+
+
+_scheduled(
+    "rollup",
+    "incidentops.github.rollup.rollup",
+    "Keep the one issue listing overdue and soon-due action items by owner: edit it when it "
+    "changed, close it when nothing is overdue, reopen it when something is again.",
+)
+_scheduled(
+    "remind",
+    "incidentops.github.remind.remind",
+    "Remind on incident issues: an overdue status update (once per missed interval), a quiet "
+    "incident (once per quiet spell), a postmortem pull request past due (once).",
+)
+_scheduled(
+    "actions-sync",
+    "incidentops.github.actions_sync.sync",
+    "Open a tracking issue for each action item with track: true, record its number in the "
+    "postmortem; mark items done whose tracking issue was closed.",
+)
+_scheduled(
+    "weekly",
+    "incidentops.github.rollup.weekly",
+    "Post the weekly report to the issue github.weekly_issue names, once per week.",
+)
+
+
 @click.group()
 def forms() -> None:
     """The Declare incident issue form."""

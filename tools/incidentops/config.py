@@ -131,6 +131,13 @@ class GitHubSettings:
     form: str = ".github/ISSUE_TEMPLATE/declare-incident.yml"
     form_label: str = "declare-incident"
     incident_label: str = "incident"
+    rollup_label: str = "action-items"
+    rollup_mentions: bool = False
+    soon_days: int = 7
+    tracking_label: str = "action-item"
+    actions_sync: str = "commit"
+    stale_hours: int = 24
+    weekly_issue: int | None = None
 
 
 @dataclass(frozen=True)

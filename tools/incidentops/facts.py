@@ -113,6 +113,14 @@ def _incident(ctx: FileContext, facts: FileFacts) -> None:
     facts.info.update({key: data.get(key) for key in _INCIDENT_INFO})
     facts.info["services"] = [s for s in _list(data.get("services")) if isinstance(s, str)]
     facts.info["identified_at"] = identified_at(data.get("timeline"))  # for time in status
+    # for reminders and rollups, which must not re-read every incident
+    links = _dict(data.get("links"))
+    facts.info["issue"] = links.get("issue") if isinstance(links.get("issue"), int) else None
+    facts.info["commander"] = _dict(data.get("roles")).get("commander")
+    facts.info["last_update_at"] = _latest(_list(data.get("updates")))
+    facts.info["last_activity_at"] = _latest(
+        [*_list(data.get("updates")), *_list(data.get("timeline"))]
+    )
     for i, service in enumerate(_list(data.get("services"))):
         facts.ref("service", service, ("services", i))
     facts.ref("person", data.get("declared_by"), ("declared_by",))
@@ -125,6 +133,19 @@ def _incident(ctx: FileContext, facts: FileFacts) -> None:
     for i, update in enumerate(_list(data.get("updates"))):
         facts.ref("person", _dict(update).get("author"), ("updates", i, "author"))
     facts.ref("postmortem", data.get("postmortem"), ("postmortem",))
+
+
+def _latest(entries: list[Any]) -> str | None:
+    """The latest ``at`` of timestamped entries, as written (None when there is none)."""
+    from incidentops.timeutil import parse_time
+
+    best: tuple[Any, str] | None = None
+    for entry in entries:
+        at = _dict(entry).get("at")
+        moment = parse_time(at)
+        if moment is not None and (best is None or moment > best[0]):
+            best = (moment, str(at))
+    return best[1] if best else None
 
 
 def _postmortem(ctx: FileContext, facts: FileFacts) -> None:

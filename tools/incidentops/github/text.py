@@ -17,7 +17,7 @@ _REFERENCE = re.compile(r"(?<![\w&])(#|GH-)(?=\d)", re.IGNORECASE)
 _ZERO_WIDTH = "\u2060"  # WORD JOINER: invisible, and breaks GitHub's autolinking
 
 
-def marker(kind: str, **attributes: str | int) -> str:
+def marker(kind: str, /, **attributes: str | int) -> str:
     parts = "".join(f" {key}={value}" for key, value in attributes.items())
     text = f"<!-- incidentops:{kind}{parts} -->"
     if not _MARKER.fullmatch(text):
@@ -34,7 +34,7 @@ def markers(body: str | None) -> list[tuple[str, dict[str, str]]]:
     return found
 
 
-def has_marker(body: str | None, kind: str, **attributes: str | int) -> bool:
+def has_marker(body: str | None, kind: str, /, **attributes: str | int) -> bool:
     wanted = {key: str(value) for key, value in attributes.items()}
     return any(
         k == kind and all(a.get(key) == value for key, value in wanted.items())

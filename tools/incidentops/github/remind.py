@@ -1,0 +1,106 @@
+"""``incidentops github remind`` (every 15 minutes): one comment per missed update interval
+on each open incident's issue naming the overdue update and the commander, one "still
+going?" note per quiet spell, one reminder on a postmortem pull request past its due date.
+
+API budget: the reminders due are worked out from the files (the facts cache), then the
+repository's recent comments are listed once (``since`` the earliest reminder could have
+been posted) to see which were already made, and only the missing ones are written. So a run
+costs a handful of requests however many incidents the repository holds, plus one per
+reminder actually due."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from incidentops.github.run import Run
+from incidentops.github.text import marker, markers, mention
+from incidentops.reminders import Reminder, due, postmortems_overdue
+
+
+def _commander(run: Run, handle: str | None) -> str:
+    person = run.people.get(handle or "") or {}
+    login = person.get("github")
+    if isinstance(login, str) and login:
+        try:
+            return mention(login)
+        except ValueError:
+            pass
+    return str(person.get("name") or handle or "commander (unassigned: `/role commander @login`)")
+
+
+def _posted(run: Run, since: datetime) -> set[tuple[str, str, str]]:
+    """(incident, kind, key) of every reminder the bot posted since ``since``."""
+    when = since.astimezone(UTC).replace(tzinfo=None)
+    comments = run.api.call(
+        "GET recent issue comments",
+        lambda: list(run.api.repo.get_issues_comments(since=when)),
+    )
+    seen = set()
+    for comment in comments:
+        user = comment.user
+        if not (user.type == "Bot" or user.login.endswith("[bot]")):
+            continue
+        for kind, attributes in markers(comment.body):
+            if kind == "remind":
+                seen.add(
+                    (
+                        attributes.get("id", ""),
+                        attributes.get("kind", ""),
+                        attributes.get("key", ""),
+                    )
+                )
+    return seen
+
+
+def remind(run: Run, _event: Any = None) -> int:
+    from incidentops.github.postmortems import branch_of
+    from incidentops.validate import collect
+
+    _, results, _ = collect(run.root, kinds=("incident", "postmortem"))
+    incidents = [r.facts.info for r in results.values() if r.kind == "incident" and r.facts]
+    statuses = {
+        path: r.facts.info.get("status")
+        for path, r in results.items()
+        if r.kind == "postmortem" and r.facts
+    }
+    wanted: list[Reminder] = due(incidents, run.config, run.now, run.config.github.stale_hours)
+    for ident, due_on in postmortems_overdue(incidents, statuses, run.config, run.now.date()):
+        pull = run.api.find_pull(branch_of(ident))
+        if pull is None or pull.state != "open":
+            continue  # no pull request (the reconcile opens it) or merged/closed
+        wanted.append(
+            Reminder(
+                ident,
+                "postmortem",
+                due_on,
+                pull.number,
+                datetime.fromisoformat(due_on).replace(tzinfo=UTC),
+                f"The postmortem of {ident} was due {due_on}. Finish the TODOs, set "
+                "`status: final` once reviewed, and merge.",
+            )
+        )
+    if not wanted:
+        run.say("no reminder due")
+        return 0
+    from incidentops.github.api import GitHubError
+
+    posted = _posted(run, min(r.since for r in wanted))
+    sent, failed = 0, 0
+    for reminder in wanted:
+        if (reminder.ident, reminder.kind, reminder.key) in posted:
+            continue
+        tag = marker("remind", id=reminder.ident, kind=reminder.kind, key=reminder.key)
+        who = _commander(run, reminder.commander) if reminder.kind != "postmortem" else ""
+        text = f"{tag}\n**{reminder.text}**" + (f"\n\n{who}" if who else "")
+        try:
+            run.api.create_comment(reminder.issue, text, tag)
+        except GitHubError as exc:  # one issue's trouble must not silence the others
+            failed += 1
+            run.say(f"{reminder.ident}: {reminder.kind} reminder not posted: {exc}")
+            continue
+        sent += 1
+        run.say(f"{reminder.ident}: {reminder.kind} reminder ({reminder.key}) on #{reminder.issue}")
+    done = len(wanted) - sent - failed
+    run.say(f"{sent} reminder(s) posted, {done} already made, {failed} failed")
+    return 2 if failed else 0
