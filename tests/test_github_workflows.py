@@ -211,3 +211,51 @@ def test_the_harness_evaluates_expressions_like_actions(expression: str, expecte
         }
     }
     assert evaluate(expression, context) == expected
+
+
+def test_the_scheduled_workflows_run_their_steps(world: World) -> None:
+    runner = Runner(world)
+    world.add_sample_issues()
+    schedule = {"schedule": "*/15 * * * *", "repository": {"full_name": REPOSITORY}}
+    rollup = runner.job("rollup.yml", "rollup", "schedule", schedule)
+    assert rollup.ok, rollup.output()
+    assert [s.name for s in rollup.steps if s.result is not None] == [
+        "Tracking issues for action items",
+        "Rollup issue of overdue action items",
+        "Weekly report (Mondays)",
+    ]
+    [issue] = [i for i in world.fake.repo(REPOSITORY).issues.values() if "action-items" in i.labels]
+    assert "overdue" in issue.body
+    remind = runner.job("remind.yml", "remind", "schedule", schedule)
+    assert remind.ok, remind.output()
+    assert "no reminder due" in remind.output()  # the sample is up to date at its own clock
+    reconcile = runner.job("postmortem.yml", "postmortem", "schedule", schedule)
+    assert reconcile.ok, reconcile.output()
+
+
+def test_a_push_that_resolves_an_incident_runs_the_postmortem_workflow(world: World) -> None:
+    runner = Runner(world)
+    number = world.open_form()
+    assert runner.job("declare.yml", "declare", "issues", world.issue_event(number)).ok
+    before = git(world.origin, "rev-parse", "main")
+    world.edit_on_main(
+        INCIDENT,
+        "status: investigating",
+        "status: resolved\nresolved_at: 2026-11-23T11:59:00Z",
+        "Resolve INC-2026-0010 by hand",
+    )
+    push = {
+        "ref": "refs/heads/main",
+        "before": before,
+        "after": git(world.origin, "rev-parse", "main"),
+        "repository": {"full_name": REPOSITORY},
+        "sender": {"login": "twhitaker", "type": "User"},
+        "commits": [],
+    }
+    run = runner.job("postmortem.yml", "postmortem", "push", push)
+    assert run.ok, run.output()
+    [pull] = world.fake.repo(REPOSITORY).pulls.values()
+    assert pull.head == "postmortem/INC-2026-0010"
+    assert git(world.origin, "log", "-1", "--format=%an|%cn", pull.head) == (
+        "github-actions[bot]|github-actions[bot]"
+    )

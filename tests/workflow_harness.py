@@ -273,6 +273,8 @@ def triggered(workflow: dict[str, Any], event_name: str, event: dict[str, Any]) 
     if event_name not in on:
         return False
     spec = on[event_name] or {}
+    if not isinstance(spec, dict):  # schedule: a list of crons
+        return True
     types = spec.get("types")
     return not types or event.get("action") in types
 
@@ -351,6 +353,7 @@ def run_job(
             continue
         if step.get("id") == "install":
             run.steps.append(Step(name, "installs incidentops: the test virtualenv has it"))
+            context["steps"]["install"] = {"outcome": "success", "conclusion": "success"}
             continue
         context["__status__"] = status
         if "if" in step and not _truthy(evaluate(str(step["if"]), context)):

@@ -70,10 +70,18 @@ def sync(run: Run, _event: Any = None) -> int:
                 "action_items", indexes[item.key()], "issue", value=issue.number
             )
             run.say(f"{item.key()}: tracked in #{issue.number}")
+    from incidentops.github.api import GitHubError
+
+    failed = 0
     for item in found:
         if item.issue is None or not item.open:
             continue
-        tracking = run.api.issue(item.issue)
+        try:
+            tracking = run.api.issue(item.issue)
+        except GitHubError as exc:  # a deleted or transferred issue: say so, go on
+            failed += 1
+            run.say(f"{item.key()}: tracking issue not read: {exc}")
+            continue
         if tracking.state != "closed":
             continue
         status = "wont-do" if getattr(tracking, "state_reason", None) == "not_planned" else "done"
@@ -83,8 +91,8 @@ def sync(run: Run, _event: Any = None) -> int:
         run.say(f"{item.key()}: #{item.issue} is closed, marking it {status}")
     if not edits:
         run.say("action items in step with their tracking issues")
-        return 0
-    return _record(run, edits)
+        return 2 if failed else 0
+    return _record(run, edits) or (2 if failed else 0)
 
 
 def _indexes(root: Path, found: list[actions.Item]) -> dict[str, int]:
