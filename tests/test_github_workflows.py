@@ -91,9 +91,13 @@ def test_the_whole_story_from_form_to_resolved(world: World) -> None:
         "status:resolved",
     }
     bot = world.bot_comments(number)
-    assert len(bot) == 1 + len(commands)
+    assert len(bot) == 1 + len(commands) + 1  # the declaration, a reply each, the postmortem link
     assert "INC-2026-0010 declared: SEV2" in bot[0]
+    assert "incidentops:postmortem-pr id=INC-2026-0010" in bot[-2]
     assert "INC-2026-0010: resolved" in bot[-1] and "postmortem is required" in bot[-1]
+    # the resolve opened the postmortem pull request in the same job
+    [pull] = world.fake.repo(REPOSITORY).pulls.values()
+    assert pull.head == "postmortem/INC-2026-0010"
     # every command comment got the eyes reaction, once
     repo = world.fake.repo()
     for cid in data["links"]["comments"]:
