@@ -46,6 +46,7 @@ REPO = WORK / "repo"
 VENV_BIN = ROOT / ".venv" / "bin"
 GNU_TIME = Path("/usr/bin/time")
 NOW_TEXT = "2026-11-23T12:00:00Z"
+OPEN_INCIDENTS: int | None = None  # how many incidents are still open (default count // 500)
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 FIRST_DAY = datetime(2024, 1, 2, tzinfo=UTC)
 SEED = 20261123
@@ -811,7 +812,7 @@ def plan_incidents(world: World, count: int, n_postmortems: int) -> list[Inciden
         FIRST_DAY + timedelta(minutes=int(rng.random() * span / 60)) for _ in range(count)
     )
     # the last few are open: declared in the hours before "now"
-    n_open = max(3, count // 500)
+    n_open = OPEN_INCIDENTS or max(3, count // 500)
     for i in range(count - n_open, count):
         starts[i] = NOW - timedelta(minutes=rng.randint(30, 300))
     starts.sort()

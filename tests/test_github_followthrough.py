@@ -241,3 +241,20 @@ def test_weekly_report_posted_once_a_week(world: World) -> None:
     assert "week=2026-W48" in post and "## Incidents, week to 2026-11-23" in post
     world.scheduled("weekly", "2026-11-30T08:00:00Z")
     assert len(world.bot_comments(1)) == 2
+
+
+def test_a_late_postmortem_pull_request_gets_one_reminder(world: World) -> None:
+    number = world.open_form()
+    world.fake.set_time("2026-11-23T12:00:00Z")
+    assert world.declare(number).returncode == 0
+    assert world.command(number, "/resolve rolled back").returncode == 0  # SEV2: due in 5 days
+    [pull] = world.fake.repo(REPOSITORY).pulls.values()
+    for now in ("2026-11-28T09:00:00Z", "2026-11-29T09:00:00Z", "2026-11-30T09:00:00Z"):
+        result = world.scheduled("remind", now, "--postmortems")
+        assert result.returncode == 0, result.stderr + result.stdout
+    late = [c for c in world.bot_comments(pull.number) if "kind=postmortem" in c]
+    assert len(late) == 1 and "was due 2026-11-28" in late[0]
+    # the 15-minute run does not look at pull requests at all
+    mark = len(world.fake.calls)
+    world.scheduled("remind", "2026-11-30T09:15:00Z")
+    assert not any("/pulls" in c[1] for c in world.fake.calls[mark:])

@@ -218,12 +218,38 @@ _scheduled(
     "Keep the one issue listing overdue and soon-due action items by owner: edit it when it "
     "changed, close it when nothing is overdue, reopen it when something is again.",
 )
-_scheduled(
-    "remind",
-    "incidentops.github.remind.remind",
-    "Remind on incident issues: an overdue status update (once per missed interval), a quiet "
-    "incident (once per quiet spell), a postmortem pull request past due (once).",
+
+
+@github.command()
+@click.option(
+    "--event",
+    "event_path",
+    envvar="GITHUB_EVENT_PATH",
+    type=click.Path(dir_okay=False),
+    help="The triggering event, if any (default: $GITHUB_EVENT_PATH).",
 )
+@event_name_option
+@click.option(
+    "--postmortems",
+    is_flag=True,
+    help="Instead: one reminder on each postmortem pull request past its due date (daily).",
+)
+@repo_option
+@dry_run_option
+def remind(
+    event_path: str | None,
+    event_name: str | None,
+    postmortems: bool,
+    repo: str | None,
+    dry_run: bool,
+) -> None:
+    """Remind on incident issues: an overdue status update (once per missed interval, naming
+    the commander), a quiet incident (once per quiet spell)."""
+    from incidentops.github.remind import remind as flow
+
+    _run(event_path or "", event_name, repo, dry_run, flow, postmortems)
+
+
 _scheduled(
     "actions-sync",
     "incidentops.github.actions_sync.sync",

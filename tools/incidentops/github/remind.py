@@ -10,7 +10,7 @@ reminder actually due."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from incidentops.github.run import Run
@@ -53,22 +53,55 @@ def _posted(run: Run, since: datetime) -> set[tuple[str, str, str]]:
     return seen
 
 
-def remind(run: Run, _event: Any = None) -> int:
-    from incidentops.github.postmortems import branch_of
+LATE_POSTMORTEM_WINDOW = timedelta(days=30)
+
+
+def remind(run: Run, _event: Any = None, postmortems: bool = False) -> int:
+    """Update and quiet-incident reminders; with ``postmortems`` (the daily run) instead the
+    reminders on late postmortem pull requests, which change by the day, not the minute."""
     from incidentops.validate import collect
 
     _, results, _ = collect(run.root, kinds=("incident", "postmortem"))
     incidents = [r.facts.info for r in results.values() if r.kind == "incident" and r.facts]
-    statuses = {
-        path: r.facts.info.get("status")
-        for path, r in results.items()
-        if r.kind == "postmortem" and r.facts
-    }
+    if postmortems:
+        statuses = {
+            path: r.facts.info.get("status")
+            for path, r in results.items()
+            if r.kind == "postmortem" and r.facts
+        }
+        return _late_postmortems(run, incidents, statuses)
     wanted: list[Reminder] = due(incidents, run.config, run.now, run.config.github.stale_hours)
+    if not wanted:
+        run.say("no reminder due")
+        return 0
+    posted = _posted(run, min(r.since for r in wanted))
+    return _post(run, wanted, posted)
+
+
+def _late_postmortems(run: Run, incidents: list[dict[str, Any]], statuses: dict[str, Any]) -> int:
+    """One reminder on each open postmortem pull request that fell due in the last 30 days
+    (older ones are in validate's postmortem-overdue and the rollup): two reads each."""
+    from incidentops.github.postmortems import branch_of
+    from incidentops.github.text import has_marker
+
+    wanted: list[Reminder] = []
+    posted: set[tuple[str, str, str]] = set()
+    horizon = (run.now - LATE_POSTMORTEM_WINDOW).date().isoformat()
     for ident, due_on in postmortems_overdue(incidents, statuses, run.config, run.now.date()):
+        if due_on < horizon:
+            continue
         pull = run.api.find_pull(branch_of(ident))
         if pull is None or pull.state != "open":
             continue  # no pull request (the reconcile opens it) or merged/closed
+        key = (ident, "postmortem", due_on)
+        tag = marker("remind", id=ident, kind="postmortem", key=due_on)
+        comments = run.api.comments(pull.number)
+        if run.api.find_comment(pull.number, tag.__eq__, comments) or any(
+            has_marker(c.body, "remind", id=ident, kind="postmortem")
+            for c in comments
+            if c.user.type == "Bot" or c.user.login.endswith("[bot]")
+        ):
+            posted.add(key)
         wanted.append(
             Reminder(
                 ident,
@@ -81,11 +114,14 @@ def remind(run: Run, _event: Any = None) -> int:
             )
         )
     if not wanted:
-        run.say("no reminder due")
+        run.say("no postmortem pull request is late")
         return 0
+    return _post(run, wanted, posted)
+
+
+def _post(run: Run, wanted: list[Reminder], posted: set[tuple[str, str, str]]) -> int:
     from incidentops.github.api import GitHubError
 
-    posted = _posted(run, min(r.since for r in wanted))
     sent, failed = 0, 0
     for reminder in wanted:
         if (reminder.ident, reminder.kind, reminder.key) in posted:
