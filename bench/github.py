@@ -74,7 +74,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
-    incidents, opened, postmortems = (1000, 20, 140) if args.quick else (5000, 50, 700)
+    incidents, opened, postmortems = (1000, 20, 100) if args.quick else (5000, 50, 500)
     generator.OPEN_INCIDENTS = opened
     repo = WORK / "repo"
     if WORK.exists():
@@ -94,7 +94,11 @@ def main() -> int:
     open_ones = [i for i in infos if i.get("status") in ("investigating", "identified", "mitigated")]
     items = actions.from_repository(repo)
     tracked = [i for i in items if i.issue]
-    print(f"{len(infos):,} incidents, {len(open_ones)} open; {len(items):,} action items ({len(tracked):,} with a tracking issue)")
+    linked = [i for i in open_ones if isinstance(i.get("issue"), int)]
+    print(
+        f"{len(infos):,} incidents, {len(open_ones)} open ({len(linked)} with an issue); "
+        f"{len(items):,} action items ({len(tracked):,} with a tracking issue)"
+    )
     shutil.rmtree(repo / ".incidentops-cache", ignore_errors=True)  # a fresh checkout has none
 
     rows = []
@@ -104,7 +108,7 @@ def main() -> int:
             if isinstance(info.get("issue"), int):
                 fake.add_issue(REPOSITORY, f"incident {info['id']}", "", number=int(info["issue"]))
         for command, now, label in (
-            ("remind", "2026-11-23T18:00:00Z", "remind, every open incident overdue"),
+            ("remind", "2026-11-23T18:00:00Z", "remind, 6 h after the last updates"),
             ("remind", "2026-11-23T18:00:00Z", "remind again, nothing new due"),
             ("rollup", "2026-11-23T07:00:00Z", "rollup, first run (opens the issue)"),
             ("rollup", "2026-11-23T08:00:00Z", "rollup again, nothing changed"),

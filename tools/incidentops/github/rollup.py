@@ -90,7 +90,8 @@ def find_issue(run: Run, label: str, kind: str) -> Any | None:
     for issue in issues:
         user = issue.user
         bot = user.type == "Bot" or user.login.endswith("[bot]")
-        if bot and has_marker(issue.body, kind) and not issue.pull_request:
+        # (issue.pull_request is not read: absent on a plain issue, asking for it costs a GET)
+        if bot and has_marker(issue.body, kind):
             return issue
     return None
 
