@@ -5,7 +5,8 @@
    person would read in their terminal.
 3. On call now, next week, escalation, handoff.
 4. One incident's whole life from the command line, each step a commit.
-5. The same from a GitHub issue: the form, slash-commands, and the bot's replies.
+5. The same from a GitHub issue: the form, slash-commands and the bot's replies, then the
+   postmortem pull request /resolve opens and the rollup issue of overdue action items.
 """
 
 from __future__ import annotations

@@ -146,6 +146,25 @@ def _new_bot_comments(fake: FakeGitHub, number: int, seen: set[int]) -> None:
         seen.add(cid)
 
 
+def _follow_through(fake: FakeGitHub, root: Path, tmp: Path) -> None:
+    """The postmortem pull request /resolve opened, then the daily rollup issue."""
+    fake_repo = fake.repo(REPOSITORY)
+    pull = next(iter(fake_repo.pulls.values()), None)
+    if pull is not None:
+        request = fake_repo.issues[pull.number]
+        print(f"\nThe postmortem pull request /resolve opened: #{pull.number} {request.title!r}")
+        print(f"  {pull.head} -> {pull.base} · labels {', '.join(request.labels)}")
+        print(f"  reviewers requested: {', '.join(pull.requested_reviewers)}")
+        _show("github-actions[bot] (pull request description)", request.body or "")
+        files = _git(tmp / "origin.git", "show", "--stat", "--format=%s", pull.head)
+        print(textwrap.indent(files, "  "))
+    rollup_event = {"schedule": "23 7 * * *", "repository": {"full_name": REPOSITORY}}
+    _step(fake, root, tmp, "rollup", rollup_event, "schedule", "13:00")
+    rollup = next(i for i in fake_repo.issues.values() if "action-items" in i.labels)
+    print(f"\nThe daily rollup keeps one issue: #{rollup.number} {rollup.title!r}")
+    _show("github-actions[bot] (issue description)", rollup.body or "")
+
+
 def story() -> None:
     with (
         tempfile.TemporaryDirectory(prefix="incidentops-demo-github-") as temporary,
@@ -211,6 +230,7 @@ def story() -> None:
             event["sender"] = event["comment"]["user"]
             _step(fake, root, tmp, "command", event, "issue_comment", clock)
             _new_bot_comments(fake, issue.number, seen)
+        _follow_through(fake, root, tmp)
         final = fake_repo.issues[issue.number]
         print(f"\nThe issue now: #{final.number} {final.title!r}, labels {', '.join(final.labels)}")
         writes = [c for c in fake.calls if c[0] != "GET"]
