@@ -40,12 +40,16 @@ REPOSITORY = "acme/incidents"
 
 
 def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 def run(command: str, repo: Path, fake_url: str, now: str) -> tuple[float, str]:
     event = WORK / "event.json"
-    event.write_text(json.dumps({"schedule": "*/15 * * * *", "repository": {"full_name": REPOSITORY}}))
+    event.write_text(
+        json.dumps({"schedule": "*/15 * * * *", "repository": {"full_name": REPOSITORY}})
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
     env.update(
         {
@@ -63,7 +67,14 @@ def run(command: str, repo: Path, fake_url: str, now: str) -> tuple[float, str]:
         }
     )
     start = time.perf_counter()
-    done = subprocess.run([str(SCRIPT), "github", command], cwd=repo, env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [str(SCRIPT), "github", command],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     seconds = time.perf_counter() - start
     if done.returncode not in (0, 2):
         raise SystemExit(f"{command} failed:\n{done.stdout}{done.stderr}")
@@ -80,18 +91,33 @@ def main() -> int:
     if WORK.exists():
         shutil.rmtree(WORK)
     WORK.mkdir(parents=True)
-    print(f"generating {incidents:,} incidents ({opened} open), {postmortems} postmortems ...", flush=True)
+    print(
+        f"generating {incidents:,} incidents ({opened} open), {postmortems} postmortems ...",
+        flush=True,
+    )
     generator.generate(repo, incidents, 100, postmortems, seed=11)
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", "-A")
-    git(repo, "-c", "user.name=bench", "-c", "user.email=b@example.com", "commit", "-q", "-m", "bench")
+    git(
+        repo,
+        "-c",
+        "user.name=bench",
+        "-c",
+        "user.email=b@example.com",
+        "commit",
+        "-q",
+        "-m",
+        "bench",
+    )
     sys.path.insert(0, str(ROOT / "tools"))
     from incidentops import actions
     from incidentops.validate import collect
 
     _, results, _ = collect(repo, kinds=("incident",))
     infos = [r.facts.info for r in results.values() if r.kind == "incident" and r.facts]
-    open_ones = [i for i in infos if i.get("status") in ("investigating", "identified", "mitigated")]
+    open_ones = [
+        i for i in infos if i.get("status") in ("investigating", "identified", "mitigated")
+    ]
     items = actions.from_repository(repo)
     tracked = [i for i in items if i.issue]
     linked = [i for i in open_ones if isinstance(i.get("issue"), int)]
@@ -119,7 +145,15 @@ def main() -> int:
             seconds, output = run(command, repo, fake.url, now)
             calls = fake.calls[before:]
             writes = sum(1 for c in calls if c[0] != "GET")
-            rows.append((label, len(calls), writes, seconds, output.strip().splitlines()[-2] if output.strip() else ""))
+            rows.append(
+                (
+                    label,
+                    len(calls),
+                    writes,
+                    seconds,
+                    output.strip().splitlines()[-2] if output.strip() else "",
+                )
+            )
     naive_remind = len(open_ones) + 1
     naive_rollup = len(tracked) // 100 + 1 + len([i for i in items if i.open])
     print()

@@ -258,3 +258,33 @@ def test_a_late_postmortem_pull_request_gets_one_reminder(world: World) -> None:
     mark = len(world.fake.calls)
     world.scheduled("remind", "2026-11-30T09:15:00Z")
     assert not any("/pulls" in c[1] for c in world.fake.calls[mark:])
+
+
+def test_scheduled_runs_cost_the_same_with_a_long_history(world: World) -> None:
+    """A thousand more closed incidents and their postmortems change nothing in what remind
+    and rollup ask of the API."""
+
+    def cost() -> tuple[int, int]:
+        counts = []
+        for command in ("remind", "rollup"):
+            world.scheduled(command, "2026-11-23T07:00:00Z")  # first: posts what is due
+            mark = len(world.fake.calls)
+            world.scheduled(command, "2026-11-23T07:05:00Z")
+            counts.append(len(world.fake.calls) - mark)
+        return counts[0], counts[1]
+
+    world.add_sample_issues()
+    before = cost()
+    editor = world.clone("history")
+    source = (editor / "incidents/2025/INC-2025-0031.yaml").read_text(encoding="utf-8")
+    for n in range(100, 1100):
+        ident = f"INC-2025-{n:04d}"
+        (editor / f"incidents/2025/{ident}.yaml").write_text(
+            source.replace("INC-2025-0031", ident).replace("postmortem:", "# postmortem:"),
+            encoding="utf-8",
+        )
+    git(editor, "add", ".")
+    git(editor, "commit", "-qm", "a long history")
+    git(editor, "push", "-q", "origin", "main")
+    assert cost() == before
+    assert before[0] <= 1 and before[1] <= 1
