@@ -288,3 +288,23 @@ def test_scheduled_runs_cost_the_same_with_a_long_history(world: World) -> None:
     git(editor, "push", "-q", "origin", "main")
     assert cost() == before
     assert before[0] <= 1 and before[1] <= 1
+
+
+def test_actions_sync_proposes_a_pull_request_where_main_is_protected(world: World) -> None:
+    world.add_sample_issues()
+    world.edit_on_main(
+        "incidentops.yaml", "  actions_sync: commit", "  actions_sync: pull-request", "protected"
+    )
+    world.edit_on_main(
+        "postmortems/2026/INC-2026-0005.md", "    issue: 516\n", "    track: true\n", "track AI-2"
+    )
+    main_before = git(world.origin, "rev-parse", "main")
+    for now in ("2026-11-23T07:00:00Z", "2026-11-23T08:00:00Z"):
+        result = world.scheduled("actions-sync", now)
+        assert result.returncode == 0, result.stderr + result.stdout
+    assert git(world.origin, "rev-parse", "main") == main_before  # main untouched
+    [pull] = world.fake.repo(REPOSITORY).pulls.values()
+    assert pull.head == "actions-sync/2026-11-23"
+    text = git(world.origin, "show", f"{pull.head}:postmortems/2026/INC-2026-0005.md")
+    tracking = [i for i in world.fake.repo(REPOSITORY).issues.values() if "action-item" in i.labels]
+    assert len(tracking) == 1 and f"    issue: {tracking[0].number}\n" in text

@@ -226,6 +226,7 @@ def test_the_scheduled_workflows_run_their_steps(world: World) -> None:
     assert [s.name for s in rollup.steps if s.result is not None] == [
         "Tracking issues for action items",
         "Rollup issue of overdue action items",
+        "Remind on late postmortem pull requests",
         "Weekly report (Mondays)",
     ]
     [issue] = [i for i in world.fake.repo(REPOSITORY).issues.values() if "action-items" in i.labels]
