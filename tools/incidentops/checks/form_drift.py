@@ -46,7 +46,12 @@ def check(repo: Repository) -> Iterator[RepoHit]:
     try:
         form = load(repo.root, repo.config)
     except FormError as exc:
-        yield path, 1, 1, str(exc)
+        yield (
+            path,
+            1,
+            1,
+            f"the issue form cannot be read: {str(exc).removeprefix(path + ':').strip()}",
+        )
         return
     services = sorted(repo.defined.get("service", {}))
     for ident, what in drift(form, repo.config, services):

@@ -62,19 +62,26 @@ def from_data(path: str, data: Any) -> Form:
     if not isinstance(data, dict) or not isinstance(data.get("body"), list):
         raise FormError(f"{path}: not an issue form (no `body:` list)")
     fields = []
-    for item in data["body"]:
+    for number, item in enumerate(data["body"], 1):
         if not isinstance(item, dict) or item.get("type") == "markdown" or "id" not in item:
             continue
         attributes = item.get("attributes") or {}
-        options = attributes.get("options") or ()
-        labels = tuple(str(o.get("label")) if isinstance(o, dict) else str(o) for o in options)
+        validations = item.get("validations") or {}
+        options = attributes.get("options") if isinstance(attributes, dict) else None
+        if not isinstance(attributes, dict) or not isinstance(validations, dict):
+            raise FormError(f"{path}: body item {number}: attributes and validations are mappings")
+        if options is not None and not isinstance(options, list):
+            raise FormError(f"{path}: body item {number}: options is a list")
+        labels = tuple(
+            str(o.get("label")) if isinstance(o, dict) else str(o) for o in options or ()
+        )
         fields.append(
             Field(
                 id=str(item["id"]),
                 type=str(item.get("type")),
                 label=str(attributes.get("label") or item["id"]),
                 options=labels,
-                required=bool((item.get("validations") or {}).get("required")),
+                required=bool(validations.get("required")),
             )
         )
     missing = [f for f in ("service", "summary") if f not in {x.id for x in fields}]
