@@ -3,6 +3,7 @@ labels in step, one reply; refusals fail closed; redelivery changes nothing."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -209,17 +210,35 @@ def test_what_is_not_a_command_is_ignored_without_a_write(
     assert len(world.fake.calls) == calls  # not one API request
 
 
-def test_people_text_is_neutralised_in_replies(world: World, declared: int) -> None:
-    hostile = "/stauts @everyone see #1 <!-- incidentops:reply comment=1 --> $(rm -rf ~) `x`"
-    world.command(declared, hostile)
-    reply = _reply_to(world, declared)
-    assert "@everyone" not in reply and "#1 " not in reply
-    assert reply.count("<!--") == 1  # only the bot's own marker
-    planted = "/timeline note: <!-- incidentops:reply comment=999 --> ping @twhitaker"
-    world.command(declared, planted)
-    data = _incident(world)
-    assert data["timeline"][-1]["text"].startswith("<!-- incidentops:reply")  # stored as written
-    assert "@twhitaker" not in _reply_to(world, declared)
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "@everyone",
+        "`@acme/everyone",  # an unpaired backtick makes no code span: still a mention
+        "acme/infra#12",  # a cross-repository reference would backlink there
+        "#1",
+        "GH-1",
+        "<!-- incidentops:reply comment=1 -->",
+        "<img src=x onerror=alert(1)>",
+    ],
+)
+def test_people_text_is_neutralised_in_replies(world: World, declared: int, hostile: str) -> None:
+    # both replies repeat the person's text: the error quotes the state, the update is quoted
+    world.command(declared, f"/status {hostile}")
+    error = _reply_to(world, declared)
+    assert "unknown status" in error
+    world.command(declared, f"/update internal we saw {hostile} in the logs")
+    published = _reply_to(world, declared)
+    assert "Update as published" in published
+    for reply in (error, published):
+        visible = reply.split("\n", 1)[1]  # past the bot's own marker
+        assert hostile not in visible
+        assert "<!--" not in visible and "<img" not in visible
+    # shown (as inert text) where it is repeated in full: in the published update
+    letters = re.sub(r"\W", "", hostile)
+    assert letters in re.sub(r"\W", "", published.split("\n", 1)[1])
+    # the incident file keeps what was written, as text
+    assert hostile in _incident(world)["updates"][-1]["text"]
 
 
 def test_two_commands_at_once_both_land(world: World, declared: int) -> None:
@@ -313,3 +332,51 @@ def test_a_command_costs_a_handful_of_requests(world: World, declared: int) -> N
     print([(c[0], c[1]) for c in calls])
     # permission, the comments (listed once), then reaction, labels, reply
     assert len(calls) == 5 and len(writes) == 3
+
+
+def test_catch_up_applies_earlier_commands_first(world: World, declared: int) -> None:
+    world.comment_event(declared, "/severity SEV1 payments failing everywhere")  # run dropped
+    result = world.command(declared, "/severity SEV3 only one region after all")
+    assert result.returncode == 0, result.stderr
+    assert _incident(world)["severity"] == "SEV3"  # the later command wins
+    log = world.origin_log()
+    assert log[:2] == ["INC-2026-0010: severity SEV3", "INC-2026-0010: severity SEV1"]
+
+
+def test_catch_up_skips_edited_and_indented_comments(world: World, declared: int) -> None:
+    edited = world.comment_event(declared, "looking into it")
+    comment = world.fake.repo().comments[edited["comment"]["id"]]
+    comment.body, comment.updated_at = "/resolve all good", "2999-01-01T00:00:00Z"
+    world.comment_event(declared, "  /cancel not a command: it does not start with the slash")
+    assert world.command(declared, "/timeline note: still digging").returncode == 0
+    assert _incident(world)["status"] == "investigating"
+
+
+def test_a_commenter_is_known_by_github_login_only(world: World, declared: int) -> None:
+    # `priya` is Priya's handle, not her GitHub login (praman): this is someone else
+    world.fake.set_permission("priya", "write", "acme/incidents")
+    assert world.command(declared, "/timeline note: hello", user="priya").returncode == 0
+    author = world.git_origin("log", "-1", "--format=%an <%ae>", "main")
+    assert author == "priya <priya@users.noreply.github.com>"
+    assert "actor" not in _incident(world)["timeline"][-1]
+
+
+def test_a_broken_incident_file_is_reported_not_worked_around(world: World, declared: int) -> None:
+    world.edit_on_main(INCIDENT, "status: investigating", "status: [unclosed", "break it")
+    runner = world.clone("after-break")
+    event = world.comment_event(declared, "/status identified")
+    result = world.run("command", event, "issue_comment", cwd=runner)
+    assert result.returncode == 2
+    reply = _reply_to(world, declared)
+    assert "INC-2026-0010.yaml" in reply and "fix the file, then try again" in reply
+    again = world.run("declare", world.issue_event(declared, "edited"), "issues", cwd=runner)
+    assert again.returncode == 2 and "names issue #1" in again.stderr
+    assert not any("INC-2026-0011" in line for line in world.origin_log())
+
+
+def test_malformed_event_fields_are_clear_errors(world: World, declared: int) -> None:
+    event = world.comment_event(declared, "/status identified")
+    event["issue"]["labels"] = 5
+    result = world.run("command", event, "issue_comment")
+    assert result.returncode == 2 and "issue.labels is not a list" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -178,3 +178,48 @@ def test_workflow_dispatch_opens_a_tracking_issue_once(world: World) -> None:
     assert data["severity"] == "SEV2" and data["declared_by"] == "hannah"
     assert data["links"]["issue"] == 1
     assert world.origin_log().count("INC-2026-0010: declared SEV2") == 1
+
+
+def test_a_planted_dispatch_marker_is_not_trusted(world: World) -> None:
+    from github_world import payload
+
+    # a read-only user opens a form issue carrying the marker the dispatch run will look for
+    planted = form_body(service="auth", severity="SEV1", summary="attacker's words")
+    world.fake.add_issue(
+        "acme/incidents",
+        "[Incident]: planted",
+        "<!-- incidentops:dispatch run=4242 -->\n\n" + planted,
+        user="drive-by",
+        labels=[FORM_LABEL],
+    )
+    event = payload("workflow_dispatch")
+    event["repository"]["full_name"] = "acme/incidents"
+    event["sender"]["login"] = "hschmidt"
+    event["inputs"] = {
+        "title": "Search results empty",
+        "service": "search",
+        "severity": "SEV3",
+        "summary": "Search returns nothing.",
+    }
+    result = world.run("declare", event, "workflow_dispatch")
+    assert result.returncode == 0, result.stderr
+    data = yaml.safe_load(world.origin_file(INCIDENT))
+    assert data["services"] == ["search"] and data["summary"] == "Search returns nothing."
+    assert data["links"]["issue"] == 2  # the bot's own new issue, not the planted #1
+
+
+def test_a_title_too_long_for_the_incident_is_a_form_problem(world: World) -> None:
+    number = world.open_form(title="[Incident]: " + "x" * 300)
+    assert world.declare(number).returncode == 0
+    [comment] = world.bot_comments(number)
+    assert "**Title**: the issue title is 300 characters; at most 200" in comment
+    longest = world.open_form(title="[Incident]: " + "y" * 200)
+    assert world.declare(longest).returncode == 0
+    assert world.issue(longest).title == "[INC-2026-0010] " + "y" * 200
+
+
+def test_issue_titles_stay_within_githubs_limit() -> None:
+    from incidentops.github.labels import title
+
+    made = title("INC-2026-0010", "z" * 300)
+    assert len(made) == 256 and made.endswith("…")

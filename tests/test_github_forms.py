@@ -35,6 +35,14 @@ def test_the_repository_form_parses_a_rendered_body() -> None:
     assert answers.values["started"] == datetime(2026, 11, 23, 11, 40, tzinfo=UTC)
 
 
+def test_a_later_fields_heading_typed_in_the_summary_stays_there() -> None:
+    summary = "Pool exhausted.\n\n### Commander\n\n@not-a-login (this is part of the summary)"
+    answers = forms.parse(_form(), "x", form_body(summary=summary, commander="@praman"), NOW)
+    assert answers.problems == []
+    assert answers.values["commander"] == "@praman"
+    assert answers.values["summary"] == summary
+
+
 def test_a_heading_inside_the_summary_stays_in_the_summary() -> None:
     summary = "First line\n\n### Service\n\nsearch\n\n### Commander\n\n@praman"
     body = form_body(summary=summary)

@@ -46,7 +46,7 @@ def test_the_whole_story_from_form_to_resolved(world: World) -> None:
     number = world.open_form(body=form_body(commander="@twhitaker"))
     declared = runner.job("declare.yml", "declare", "issues", world.issue_event(number))
     assert declared.ran and declared.ok, declared.output()
-    assert declared.concurrency == f"incident-{number}"
+    assert declared.concurrency == f"incident-declare-{number}"
     assert [s.skipped is None for s in declared.steps] == [False, False, False, True]
     commands = [
         ("/update internal Investigating 500s on checkout; next update 12:30.", "twhitaker"),
@@ -58,7 +58,7 @@ def test_the_whole_story_from_form_to_resolved(world: World) -> None:
     ]
     for body, user in commands:
         run = runner.comment(number, body, user)
-        assert run.concurrency == f"incident-{number}"
+        assert run.concurrency == f"incident-command-{number}"
     data = yaml.safe_load(world.origin_file(INCIDENT))
     assert data["status"] == "resolved" and data["severity"] == "SEV1"
     assert data["roles"]["scribe"] == "marcus"
@@ -121,7 +121,9 @@ def test_the_command_job_does_not_start_for_what_is_not_a_command(world: World) 
     assert runner.job("declare.yml", "declare", "issues", world.issue_event(number)).ok
     calls = len(world.fake.calls)
     remark = world.comment_event(number, "looks like the pool again")
-    assert not runner.job("command.yml", "command", "issue_comment", remark).ran
+    skipped = runner.job("command.yml", "command", "issue_comment", remark)
+    # a plain comment takes no place in the command queue (it would displace a pending run)
+    assert not skipped.ran and skipped.concurrency is None
     bot = world.comment_event(number, "/status mitigated", user="github-actions[bot]")
     assert not runner.job("command.yml", "command", "issue_comment", bot).ran
     on_pr = world.comment_event(number, "/status mitigated")

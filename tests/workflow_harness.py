@@ -315,11 +315,15 @@ def run_job(
         "steps": {},
         "env": {},
     }
-    group = (workflow.get("concurrency") or job.get("concurrency") or {}).get("group")
-    concurrency = expand(group, context) if group else None
+    # A workflow-level group is claimed before the job's `if:` (so even a skipped run takes
+    # its place in the queue); a job-level group only by a job that runs.
+    workflow_group = (workflow.get("concurrency") or {}).get("group")
+    concurrency = expand(workflow_group, context) if workflow_group else None
     condition = job.get("if")
     if condition is not None and not _truthy(evaluate(str(condition), context)):
         return JobRun(False, f"job if: is false: {condition}", concurrency=concurrency)
+    job_group = (job.get("concurrency") or {}).get("group")
+    concurrency = expand(job_group, context) if job_group else concurrency
     output = tmp / "output"
     summary = tmp / "summary.md"
     base = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RUNNER_"))}

@@ -90,7 +90,13 @@ def _run(
             raise events.EventError("no repository: set GITHUB_REPOSITORY (owner/name)")
         root = repository_root(repo)
         config, _ = load_config(root)
-        api = Api(repository, Settings.from_environment(), dry_run=dry_run, say=click.echo)
+        api = Api(
+            repository,
+            Settings.from_environment(),
+            dry_run=dry_run,
+            say=click.echo,
+            bot_login=config.github.bot_login,
+        )
         run = Run(
             root,
             config,

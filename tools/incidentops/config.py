@@ -138,6 +138,7 @@ class GitHubSettings:
     actions_sync: str = "commit"
     stale_hours: int = 24
     weekly_issue: int | None = None
+    bot_login: str = "github-actions[bot]"
 
 
 @dataclass(frozen=True)

@@ -80,9 +80,17 @@ def find_by_issue(root: Path, number: int, title: str = "") -> tuple[str, dict[s
             if any(int(m.group(1)) == number for m in _ISSUE_LINK.finditer(raw)):
                 candidates.append(f"incidents/{year}/{name}")
     for path in candidates:
-        found = _confirm(root, path, number)
-        if found is not None:
-            return found
+        try:
+            _, data = load(root, path.rsplit("/", 1)[1].removesuffix(".yaml"))
+        except LifecycleError as exc:
+            # it names this issue but cannot be read: declaring again would make a second
+            # incident for the issue, so stop and say which file to fix
+            raise LifecycleError(
+                f"{exc} (it names issue #{number}; fix the file, then try again)"
+            ) from None
+        links = data.get("links")
+        if isinstance(links, dict) and links.get("issue") == number:
+            return path, data
     return None
 
 

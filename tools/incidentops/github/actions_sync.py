@@ -60,7 +60,12 @@ def sync(run: Run, _event: Any = None) -> int:
             )
         tag = marker("action-item", key=_key(item))
         issue = next(
-            (i for i in existing if has_marker(i.body, "action-item", key=_key(item))), None
+            (
+                i
+                for i in existing
+                if run.api.ours(i.user) and has_marker(i.body, "action-item", key=_key(item))
+            ),
+            None,
         )
         if issue is None:
             title = f"[{item.incident} {item.id}] {' '.join(item.title.split())[:200]}"

@@ -61,6 +61,7 @@ class Api:
     repository: str
     settings: Settings
     dry_run: bool = False
+    bot_login: str = "github-actions[bot]"
     say: Callable[[str], None] = print
     sleep: Callable[[float], None] = time.sleep
     requests: int = 0  # calls made (each retry counts)
@@ -165,14 +166,17 @@ class Api:
             )
         return self._comments[number]
 
+    def ours(self, user: Any) -> bool:
+        """Written by the bot itself: only then are its hidden markers trusted (people's text
+        is quoted with ``<`` escaped, and another app's comments are not ours)."""
+        return user is not None and str(user.login).lower() == self.bot_login.lower()
+
     def find_comment(
         self, number: int, predicate: Callable[[str], bool], comments: list[Any] | None = None
     ) -> Any | None:
-        """The newest bot comment on ``number`` whose body matches (markers are trusted only
-        from bots: people's text is quoted with ``<`` escaped)."""
+        """The newest comment of the bot's on ``number`` whose body matches."""
         for comment in reversed(comments if comments is not None else self.comments(number)):
-            user = comment.user
-            if (user.type == "Bot" or user.login.endswith("[bot]")) and predicate(comment.body):
+            if self.ours(comment.user) and predicate(comment.body):
                 return comment
         return None
 
@@ -203,8 +207,13 @@ class Api:
         """Post ``body`` (which holds ``marker``) unless a bot comment with it exists."""
 
         def recover() -> Any | None:
+            from github import GithubException
+
             self._comments.pop(number, None)  # the lost one may be there now: list again
-            return self.find_comment(number, lambda text: marker in text)
+            try:
+                return self.find_comment(number, lambda text: marker in text)
+            except (GithubException, GitHubError):
+                return None  # the retry will tell
 
         def post() -> Any:
             return self.repo.get_issue(number).create_comment(body)
@@ -221,11 +230,14 @@ class Api:
         self.write(f"PATCH comment {comment.id}", lambda: comment.edit(body))
 
     def create_issue(self, title: str, body: str, labels: list[str], marker: str) -> Any:
+        from github import GithubException
+
         def recover() -> Any | None:
-            for issue in self.repo.get_issues(state="all", labels=labels[:1]).get_page(0):
-                if marker in (issue.body or ""):
-                    return issue
-            return None
+            try:
+                found = self.repo.get_issues(state="all", labels=labels[:1]).get_page(0)
+            except GithubException:
+                return None  # the retry will tell
+            return next((i for i in found if self.ours(i.user) and marker in (i.body or "")), None)
 
         return self.write(
             f"POST issue {title!r}",
@@ -257,7 +269,14 @@ class Api:
                 raise
 
         self.say_body(f"POST pull request {head} -> {base}", body)
-        return self.write(f"POST pull request {head} -> {base}", post, lambda: self.find_pull(head))
+
+        def recover() -> Any | None:
+            try:
+                return self.find_pull(head)
+            except GitHubError:
+                return None
+
+        return self.write(f"POST pull request {head} -> {base}", post, recover)
 
     def request_reviewers(self, number: int, logins: list[str]) -> str | None:
         """Ask for reviews; a login GitHub will not accept (not a collaborator, the author)

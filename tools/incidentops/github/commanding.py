@@ -24,14 +24,15 @@ from incidentops.github.commands import (
     CommandError,
     applied,
     decide,
-    handle_of,
     is_command,
     parse,
+    person_of_login,
     record_comment,
 )
 from incidentops.github.event import Comment, Event, Issue
 from incidentops.github.run import Run
 from incidentops.github.text import has_marker, marker, markers
+from incidentops.lifecycle import LifecycleError
 
 
 class AlreadyApplied(Exception):
@@ -52,9 +53,8 @@ def from_event(run: Run, event: Event) -> int:
         return _skip(run, f"issue #{issue.number} has no {run.config.github.incident_label} label")
     if not is_command(comment.body):
         return _skip(run, "not a command")
-    code = handle(run, issue, comment)
-    _catch_up(run, issue, comment)
-    return code
+    _catch_up(run, issue, comment)  # earlier commands first: they happened first
+    return handle(run, issue, comment)
 
 
 def handle(run: Run, issue: Issue, comment: Comment) -> int:
@@ -76,7 +76,12 @@ def handle(run: Run, issue: Issue, comment: Comment) -> int:
         return 0
     from incidentops import store
 
-    found = store.find_by_issue(run.root, issue.number, issue.title)
+    try:
+        found = store.find_by_issue(run.root, issue.number, issue.title)
+    except LifecycleError as exc:
+        _reply(run, issue.number, comment.id, replies.error(comment.id, str(exc), None))
+        run.say(f"not applied: {exc}")
+        return 2
     if found is None:
         text = replies.error(comment.id, f"issue #{issue.number} has no incident file", None)
         _reply(run, issue.number, comment.id, text)
@@ -108,17 +113,22 @@ def _catch_up(run: Run, issue: Issue, current: Comment) -> None:
     answered = {
         int(attributes["comment"])
         for c in comments
-        if c.user.type == "Bot" or c.user.login.endswith("[bot]")
+        if run.api.ours(c.user)
         for kind, attributes in markers(c.body)
         if kind == "reply" and attributes.get("comment", "").isdigit()
     }
-    found = store.find_by_issue(run.root, issue.number, issue.title)
+    try:
+        found = store.find_by_issue(run.root, issue.number, issue.title)
+    except LifecycleError:
+        return  # the incident file is broken: handling the current comment says so
     links = (found[1].get("links") or {}) if found else {}
     done = set(links.get("comments") or ()) if isinstance(links, dict) else set()
     for c in comments:
         bot = c.user.type == "Bot" or c.user.login.endswith("[bot]")
         if c.id >= current.id or c.id in answered or c.id in done or bot:
             continue
+        if c.updated_at and c.created_at and c.updated_at != c.created_at:
+            continue  # edited: what was run (or not) is not what it says now
         if not is_command(c.body or ""):
             continue
         run.say(f"catching up on comment {c.id}: its run was cancelled or failed")
@@ -133,7 +143,7 @@ def _apply(
     from incidentops.timeutil import parse_time
 
     at = parse_time(comment.created_at) or run.now
-    actor = handle_of(comment.author.login, run.people)
+    actor = person_of_login(comment.author.login, run.people)
     people = run.people
 
     def change(current: dict[str, Any]) -> Any:
@@ -282,12 +292,20 @@ def _sync_labels(run: Run, number: int, current: list[str], data: dict[str, Any]
 
 
 def _reply(run: Run, number: int, comment_id: int, body: str) -> None:
-    """One reply per command comment, found by its marker; an existing one is left as it is
-    (it was written when the command ran and names its commit)."""
+    """One reply per command comment, found by its marker. An existing one is left as it is
+    (it was written when the command ran and names its commit) — unless it says the change
+    could not be saved and it has been applied since: then it is corrected."""
     tag = marker("reply", comment=comment_id)
-    if run.api.find_comment(number, lambda text: has_marker(text, "reply", comment=comment_id)):
-        return
-    run.api.create_comment(number, body, tag)
+    existing = run.api.find_comment(
+        number, lambda text: has_marker(text, "reply", comment=comment_id)
+    )
+    if existing is None:
+        run.api.create_comment(number, body, tag)
+    elif _UNSAVED in existing.body and _UNSAVED not in body and "**Not applied:**" not in body:
+        run.api.edit_comment(existing, body)
+
+
+_UNSAVED = "could not save the change"
 
 
 def _skip(run: Run, why: str) -> int:

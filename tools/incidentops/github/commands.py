@@ -58,8 +58,9 @@ class Command:
 
 
 def is_command(body: str) -> bool:
-    first = body.lstrip().split("\n", 1)[0]
-    return first.startswith("/") and len(first) > 1 and first[1].isalpha()
+    """A slash and a letter as the very first characters (the workflow's cheap filter,
+    ``startsWith(comment.body, '/')``, says the same, so the two never disagree)."""
+    return len(body) > 1 and body[0] == "/" and body[1].isalpha()
 
 
 def parse(body: str) -> Command:
@@ -90,16 +91,24 @@ def _need(value: str, what: str, command: str) -> str:
     return value
 
 
-def handle_of(login_or_handle: str, people: dict[str, Any]) -> str | None:
-    """A person's handle from ``@login`` (their GitHub login) or a handle."""
-    name = login_or_handle.strip().lstrip("@")
-    if name in people:
-        return name
-    lowered = name.lower()
+def person_of_login(login: str, people: dict[str, Any]) -> str | None:
+    """The handle of whoever has GitHub login ``login`` in ``people.yaml`` (only the
+    ``github`` field: a GitHub account named like someone's handle is not that person)."""
+    lowered = login.strip().lstrip("@").lower()
     for handle, person in people.items():
         if str(person.get("github") or "").lower() == lowered:
             return handle
     return None
+
+
+def handle_of(login_or_handle: str, people: dict[str, Any]) -> str | None:
+    """A person named in a command (``/role scribe @login`` or a handle): their GitHub
+    login first, then a handle."""
+    name = login_or_handle.strip().lstrip("@")
+    by_login = person_of_login(name, people)
+    if by_login is not None:
+        return by_login
+    return name if name in people else None
 
 
 def decide(

@@ -16,7 +16,7 @@ from incidentops.github import form as forms
 from incidentops.github import labels, replies
 from incidentops.github.event import Event
 from incidentops.github.run import Run
-from incidentops.github.text import has_marker, marker
+from incidentops.github.text import has_marker, marker, neutral
 from incidentops.lifecycle import LifecycleError
 
 
@@ -78,7 +78,7 @@ def declare_issue(
 def _plan(run: Run, answers: forms.Answers, author: str) -> dict[str, Any] | None:
     """Severity, roles and runbooks from the answers; problems go back into ``answers``."""
     from incidentops import declare as core
-    from incidentops.github.commands import handle_of
+    from incidentops.github.commands import handle_of, person_of_login
     from incidentops.lifecycle import severity_of
     from incidentops.records import records
 
@@ -112,7 +112,7 @@ def _plan(run: Run, answers: forms.Answers, author: str) -> dict[str, Any] | Non
         "unfilled": unfilled,
         "runbooks": runbooks,
         "indicators": indicators,
-        "declared_by": handle_of(author, run.people),
+        "declared_by": person_of_login(author, run.people),
         "author": run.author(author),
     }
 
@@ -248,7 +248,8 @@ def _dispatch_issue(run: Run, event: Event) -> tuple[int, str, str, str, list[st
     form = forms.load(run.root, run.config)
     run_id = os.environ.get("GITHUB_RUN_ID") or "manual"
     tag = marker("dispatch", run=run_id)
-    body = f"{tag}\n\n{forms.render_body(form, inputs)}"
+    answers = forms.render_body(form, inputs)  # what is declared: the inputs as given
+    body = f"{tag}\n\n{neutral(answers)}"  # what the issue shows: made inert
     label = run.config.github.form_label
     title = f"{form.title_prefix}{inputs['title'].strip()}"
     existing = None
@@ -259,17 +260,11 @@ def _dispatch_issue(run: Run, event: Event) -> tuple[int, str, str, str, list[st
         if not run.dry_run
         else []
     ):
-        if tag in (issue.body or ""):
+        if run.api.ours(issue.user) and tag in (issue.body or ""):  # not a planted copy
             existing = issue
             break
     if existing is None:
         existing = run.api.create_issue(title, body, [label], tag)
     if existing is None:  # dry run
-        return 0, title, body, author, [label]
-    return (
-        existing.number,
-        existing.title,
-        existing.body or body,
-        author,
-        [x.name for x in existing.labels],
-    )
+        return 0, title, answers, author, [label]
+    return existing.number, existing.title, answers, author, [x.name for x in existing.labels]

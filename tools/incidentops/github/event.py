@@ -61,9 +61,10 @@ def _issue(data: Any) -> Issue | None:
     if not isinstance(data, dict) or not isinstance(data.get("number"), int):
         return None
     author = _person(data.get("user")) or Person("ghost", False)
-    labels = tuple(
-        str(label.get("name")) for label in data.get("labels") or () if isinstance(label, dict)
-    )
+    raw_labels = data.get("labels") or []
+    if not isinstance(raw_labels, list):
+        raise EventError("issue.labels is not a list")
+    labels = tuple(str(label.get("name")) for label in raw_labels if isinstance(label, dict))
     return Issue(
         number=data["number"],
         title=str(data.get("title") or ""),
@@ -94,6 +95,8 @@ def parse(payload: Any, name: str) -> Event:
     if not isinstance(full_name, str) or "/" not in full_name:
         raise EventError("the event names no repository (repository.full_name)")
     inputs = payload.get("inputs") if name == "workflow_dispatch" else None
+    if inputs is not None and not isinstance(inputs, dict):
+        raise EventError("inputs is not an object")
     return Event(
         name=name,
         action=payload.get("action") if isinstance(payload.get("action"), str) else None,

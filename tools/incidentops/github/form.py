@@ -3,8 +3,8 @@ and keeping its dropdowns in step with ``oncall/services.yaml`` and the severiti
 
 GitHub renders a submitted form as Markdown: each field's label as a ``### `` heading, then
 the answer; ``_No response_`` for an empty one; checkboxes as ``- [X] label``. Only the
-headings the form defines split the body, taken in the form's order, so a heading typed
-inside someone's summary stays part of the summary.
+headings the form defines split the body, matched from the last field back, so a heading
+typed inside someone's summary stays part of the summary.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from incidentops.config import Config
 from incidentops.declare import FLAGS, NUMBERS
 
 DECIDE = "Decide from impact"
+TITLE_MAX = 200  # the incident schema's limit
 NO_RESPONSE = "_No response_"
 # The form's field ids this code reads (the ids are the contract; labels may be reworded).
 FIELDS = ("service", "severity", "impact", *NUMBERS, "started", "summary", "commander")
@@ -114,17 +115,24 @@ def indicator_of(label: str) -> str | None:
 
 
 def sections(form: Form, body: str) -> dict[str, str]:
-    """Field id -> the raw text under its heading (absent when its heading is missing)."""
+    """Field id -> the raw text under its heading (absent when its heading is missing).
+
+    Headings are matched from the last field back, each the last one before the heading
+    after it: a field's text always follows its own heading, so a heading someone typed
+    inside an answer — of a field before it or after it in the form — stays in that answer."""
     found: dict[str, str] = {}
     spans: list[tuple[str, int, int]] = []  # id, heading start, text start
-    position = 0
-    for item in form.fields:
+    limit = len(body)
+    for item in reversed(form.fields):
         heading = re.compile(rf"^###[ \t]+{re.escape(item.label)}[ \t]*\r?$", re.MULTILINE)
-        match = heading.search(body, position)
-        if match is None:
+        last = None
+        for match in heading.finditer(body, 0, limit):
+            last = match
+        if last is None:
             continue
-        spans.append((item.id, match.start(), match.end()))
-        position = match.end()
+        spans.append((item.id, last.start(), last.end()))
+        limit = last.start()
+    spans.reverse()
     for index, (ident, _, start) in enumerate(spans):
         end = spans[index + 1][1] if index + 1 < len(spans) else len(body)
         text = body[start:end].strip()
@@ -140,6 +148,10 @@ def parse(form: Form, title: str, body: str, now: datetime) -> Answers:
     answers = Answers(title=clean_title)
     if not clean_title:
         answers.problems.append(("Title", "the issue title is empty: say what is broken"))
+    elif len(clean_title) > TITLE_MAX:
+        answers.problems.append(
+            ("Title", f"the issue title is {len(clean_title)} characters; at most {TITLE_MAX}")
+        )
     raw = sections(form, body)
     for item in form.fields:
         text = raw.get(item.id, "")

@@ -20,9 +20,13 @@ def wanted(current: list[str] | tuple[str, ...], data: dict[str, Any], config: C
     return list(dict.fromkeys([*kept, *ours]))
 
 
+TITLE_LIMIT = 256  # GitHub refuses longer issue titles (422)
+
+
 def title(ident: str, title: str) -> str:
-    """``[INC-2026-0043] <title>``; a title that already starts with the ID is kept."""
+    """``[INC-2026-0043] <title>``, shortened to what GitHub accepts; a title that already
+    starts with the ID is kept."""
     clean = title.strip()
-    if clean.startswith(f"[{ident}]"):
-        return clean
-    return f"[{ident}] {clean}"
+    if not clean.startswith(f"[{ident}]"):
+        clean = f"[{ident}] {clean}"
+    return clean if len(clean) <= TITLE_LIMIT else clean[: TITLE_LIMIT - 1] + "…"

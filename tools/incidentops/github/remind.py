@@ -38,8 +38,7 @@ def _posted(run: Run, since: datetime) -> set[tuple[str, str, str]]:
     )
     seen = set()
     for comment in comments:
-        user = comment.user
-        if not (user.type == "Bot" or user.login.endswith("[bot]")):
+        if not run.api.ours(comment.user):
             continue
         for kind, attributes in markers(comment.body):
             if kind == "remind":
@@ -99,7 +98,7 @@ def _late_postmortems(run: Run, incidents: list[dict[str, Any]], statuses: dict[
         if run.api.find_comment(pull.number, tag.__eq__, comments) or any(
             has_marker(c.body, "remind", id=ident, kind="postmortem")
             for c in comments
-            if c.user.type == "Bot" or c.user.login.endswith("[bot]")
+            if run.api.ours(c.user)
         ):
             posted.add(key)
         wanted.append(

@@ -88,10 +88,8 @@ def find_issue(run: Run, label: str, kind: str) -> Any | None:
         lambda: run.api.repo.get_issues(state="all", labels=[label]).get_page(0),
     )
     for issue in issues:
-        user = issue.user
-        bot = user.type == "Bot" or user.login.endswith("[bot]")
         # (issue.pull_request is not read: absent on a plain issue, asking for it costs a GET)
-        if bot and has_marker(issue.body, kind):
+        if run.api.ours(issue.user) and has_marker(issue.body, kind):
             return issue
     return None
 

@@ -51,9 +51,9 @@ class Run:
     def author(self, login: str) -> tuple[str, str]:
         """The commit author for a GitHub login: the person's name and email from
         ``people.yaml``, else the login and GitHub's no-reply address."""
-        from incidentops.github.commands import handle_of
+        from incidentops.github.commands import person_of_login
 
-        handle = handle_of(login, self.people)
+        handle = person_of_login(login, self.people)
         person = self.people.get(handle or "", {})
         email = (person.get("contact") or {}).get("email") if person else None
         if person and email:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 
 _MARKER = re.compile(r"<!-- incidentops:([a-z-]+)((?: [a-z]+=[A-Za-z0-9_.:-]+)*) -->")
-# @login or @org/team at a word start; GitHub logins are alphanumerics and single hyphens.
-_MENTION = re.compile(r"(?<![\w`])@(?=[A-Za-z0-9])")
-# #123, GH-123 and owner/repo#123 cross-references.
-_REFERENCE = re.compile(r"(?<![\w&])(#|GH-)(?=\d)", re.IGNORECASE)
+# @login or @org/team not inside a word (an e-mail address is not a mention); after a
+# backtick too, since an unpaired one does not make a code span.
+_MENTION = re.compile(r"(?<![\w])@(?=[A-Za-z0-9])")
+# #123, GH-123 and owner/repo#123 cross-references (only an HTML entity's &# is left alone).
+_REFERENCE = re.compile(r"(?<!&)(#|GH-)(?=\d)", re.IGNORECASE)
 _ZERO_WIDTH = "\u2060"  # WORD JOINER: invisible, and breaks GitHub's autolinking
 
 
