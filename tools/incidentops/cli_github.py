@@ -13,6 +13,8 @@ from incidentops.cli_incident import Failure, repo_option
 
 
 def register(main: click.Group) -> None:
+    from incidentops.cli_forms import forms
+
     main.add_command(github)
     main.add_command(forms)
 
@@ -267,38 +269,3 @@ _scheduled(
     "incidentops.github.rollup.weekly",
     "Post the weekly report to the issue github.weekly_issue names, once per week.",
 )
-
-
-@click.group()
-def forms() -> None:
-    """The Declare incident issue form."""
-
-
-@forms.command()
-@click.option("--check", is_flag=True, help="Only report drift (exit 1), write nothing.")
-@repo_option
-def sync(check: bool, repo: str | None) -> None:
-    """Regenerate the form's Service and Severity options from oncall/services.yaml and the
-    configured severities, keeping its comments and layout."""
-    from incidentops.cli import repository_root
-    from incidentops.github import form as forms_core
-    from incidentops.oncall.repo import from_directory
-    from incidentops.validate import load_config
-
-    with _errors():
-        root = repository_root(repo)
-        config, _ = load_config(root)
-        form = forms_core.load(root, config)
-        services = sorted(from_directory(root, config).services)
-        drift = forms_core.drift(form, config, services)
-        if not drift:
-            click.echo(f"{form.path}: in step with oncall/services.yaml and the severities")
-            return
-        for ident, what in drift:
-            click.echo(f"{form.path}: {ident} options: {what}")
-        if check:
-            sys.exit(1)
-        path = root / form.path
-        text = path.read_text(encoding="utf-8")
-        path.write_text(forms_core.synced_text(text, form, config, services), encoding="utf-8")
-        click.echo(f"{form.path}: options regenerated")

@@ -15,7 +15,6 @@ Order matters for safety and for exactly-once:
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from incidentops.github import labels, replies
@@ -30,6 +29,7 @@ from incidentops.github.commands import (
     record_comment,
 )
 from incidentops.github.event import Comment, Event, Issue
+from incidentops.github.outcomes import follow_up, postmortem_status, reply_for
 from incidentops.github.run import Run
 from incidentops.github.text import has_marker, marker, markers
 from incidentops.lifecycle import LifecycleError
@@ -96,8 +96,10 @@ def handle(run: Run, issue: Issue, comment: Comment) -> int:
     if applied(data, comment.id):
         run.say(f"comment {comment.id} is already applied to {data.get('id')}")
         _sync_labels(run, issue.number, _labels_now(run, issue.number), data)
-        follow = _follow_up(run, command, data)  # finish what a cut-off run left undone
-        _reply(run, issue.number, comment.id, _done(run, command, data, None, follow, comment.id))
+        follow = follow_up(run, command, data)  # finish what a cut-off run left undone
+        _reply(
+            run, issue.number, comment.id, reply_for(run, command, data, None, follow, comment.id)
+        )
         return 0
     run.api.react(comment.id, "eyes")
     return _apply(run, issue, comment, command, path, data)
@@ -149,7 +151,7 @@ def _apply(
     def change(current: dict[str, Any]) -> Any:
         if applied(current, comment.id):
             raise AlreadyApplied
-        status = _postmortem_status(run, current) if command.name == "close" else None
+        status = postmortem_status(run, current) if command.name == "close" else None
         return record_comment(
             decide(command, current, at, actor, run.config, people, status), current, comment.id
         )
@@ -182,7 +184,7 @@ def _apply(
         run.say(f"comment {comment.id} was applied meanwhile")
         _, fresh = store_load(run, ident)
         _sync_labels(run, issue.number, _labels_now(run, issue.number), fresh)
-        _reply(run, issue.number, comment.id, _done(run, command, fresh, None, [], comment.id))
+        _reply(run, issue.number, comment.id, reply_for(run, command, fresh, None, [], comment.id))
         return 0
     except CommandError as exc:
         _reply(run, issue.number, comment.id, replies.error(comment.id, str(exc), exc.command))
@@ -194,90 +196,16 @@ def _apply(
         raise
     run.say(f"{outcome.summary} ({str(outcome.sha)[:8]})")
     _sync_labels(run, issue.number, list(issue.labels), outcome.data)
-    notes = [*outcome.notes, *_follow_up(run, command, outcome.data)]
-    body = _done(run, command, outcome.data, outcome.sha, notes, comment.id, outcome.summary)
+    notes = [*outcome.notes, *follow_up(run, command, outcome.data)]
+    body = reply_for(run, command, outcome.data, outcome.sha, notes, comment.id, outcome.summary)
     _reply(run, issue.number, comment.id, body)
     return 0
-
-
-def _follow_up(run: Run, command: Command, data: dict[str, Any]) -> list[str]:
-    """What must follow a command in the same job (a push with the job's token starts no
-    other workflow): the postmortem pull request after /resolve."""
-    if command.name != "resolve" or data.get("status") != "resolved":
-        return []
-    from incidentops import gitops
-    from incidentops.github.api import GitHubError
-    from incidentops.github.postmortems import needed, open_pull
-
-    if needed(data, run) is not None:
-        return []
-    try:
-        return [open_pull(run, str(data.get("id")))]
-    except (GitHubError, gitops.GitOpsError) as exc:
-        run.say(f"postmortem pull request not opened: {exc}")
-        return [f"the postmortem pull request could not be opened ({exc}); the daily run retries"]
-
-
-def _postmortem_status(run: Run, data: dict[str, Any]) -> str | None:
-    from incidentops.loader import LoadProblem, load_yaml, read_text, split_front_matter
-
-    path = data.get("postmortem")
-    if not isinstance(path, str) or not (run.root / path).is_file():
-        return None
-    try:
-        text, _ = read_text(run.root.resolve(), path, run.config.max_file_bytes)
-        front = load_yaml(split_front_matter(text)[0]).value
-    except LoadProblem:
-        return None
-    return str(front.get("status")) if isinstance(front, dict) else None
 
 
 def store_load(run: Run, ident: str) -> tuple[str, dict[str, Any]]:
     from incidentops import store
 
     return store.load(run.root, ident)
-
-
-def _done(
-    run: Run,
-    command: Command,
-    data: dict[str, Any],
-    sha: str | None,
-    notes: list[str],
-    comment_id: int,
-    summary: str | None = None,
-) -> str:
-    extra = None
-    if command.name == "update":
-        updates = data.get("updates") or []
-        last = updates[-1] if updates else {}
-        from incidentops.timeutil import parse_time
-        from incidentops.updates import update_text
-
-        at = parse_time(last.get("at")) or run.now
-        text = update_text(
-            data, run.config, str(last.get("audience")), str(last.get("text")), at, run.root
-        )
-        extra = replies.update_published(text)
-    if command.name == "resolve":
-        severity = run.config.severity(str(data.get("severity")))
-        if severity and severity.postmortem != "none":
-            notes = [
-                *notes,
-                f"{severity.level} postmortem is {severity.postmortem}"
-                + (
-                    f", due in {severity.postmortem_due_days} days"
-                    if severity.postmortem_due_days
-                    else ""
-                ),
-            ]
-    shown = summary or f"{data.get('id')}: /{command.name} applied"
-    return replies.result(comment_id, shown, [_as_command(n) for n in notes], run.where, sha, extra)
-
-
-def _as_command(note: str) -> str:
-    """The core's hints name the command line; on an issue, name the slash-command."""
-    return re.sub(r"`incidentops role \S+ ROLE HANDLE`", "`/role ROLE @login`", note)
 
 
 def _labels_now(run: Run, number: int) -> list[str]:
