@@ -602,10 +602,15 @@ def list_issues(req: Request, o: str, n: str) -> Response:
     r = req.repo(o, n)
     state = req.query.get("state", "open")
     wanted = [x for x in req.query.get("labels", "").split(",") if x]
+    since = req.query.get("since", "")
+    creator = req.query.get("creator", "")
     issues = [
         i
         for i in sorted(r.issues.values(), key=lambda i: -i.number)
-        if state in ("all", i.state) and all(x in i.labels for x in wanted)
+        if state in ("all", i.state)
+        and all(x in i.labels for x in wanted)
+        and (not since or i.updated_at >= since)
+        and (not creator or i.user == creator)
     ]
     return req.page([req.fake.issue_json(r, i) for i in issues])
 
@@ -665,7 +670,9 @@ def edit_issue(req: Request, o: str, n: str, num: str) -> Response:
 def list_comments(req: Request, o: str, n: str, num: str) -> Response:
     r = req.repo(o, n)
     i = req.issue(r, num)
-    return req.page([req.fake.comment_json(r, r.comments[c]) for c in i.comments])
+    since = req.query.get("since", "")
+    chosen = [r.comments[c] for c in i.comments if not since or r.comments[c].updated_at >= since]
+    return req.page([req.fake.comment_json(r, c) for c in chosen])
 
 
 @route("POST", r"/repos/{seg}/{seg}/issues/(\d+)/comments")

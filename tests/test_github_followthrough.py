@@ -221,6 +221,7 @@ def test_actions_sync_opens_tracking_issues_and_closes_items(world: World) -> No
     )
     # closing the tracking issue marks the item done on the next sync
     issue.state, issue.state_reason = "closed", "completed"
+    issue.updated_at = "2026-11-23T20:00:00Z"
     world.scheduled("actions-sync", "2026-11-24T07:00:00Z")
     text = world.origin_file("postmortems/2026/INC-2026-0005.md")
     block = re.search(r"  - id: AI-2\n(?:    .*\n)+", text)
@@ -299,12 +300,59 @@ def test_actions_sync_proposes_a_pull_request_where_main_is_protected(world: Wor
         "postmortems/2026/INC-2026-0005.md", "    issue: 516\n", "    track: true\n", "track AI-2"
     )
     main_before = git(world.origin, "rev-parse", "main")
-    for now in ("2026-11-23T07:00:00Z", "2026-11-23T08:00:00Z"):
+    for now in ("2026-11-23T07:00:00Z", "2026-11-23T08:00:00Z", "2026-11-24T07:00:00Z"):
         result = world.scheduled("actions-sync", now)
         assert result.returncode == 0, result.stderr + result.stdout
     assert git(world.origin, "rev-parse", "main") == main_before  # main untouched
-    [pull] = world.fake.repo(REPOSITORY).pulls.values()
-    assert pull.head == "actions-sync/2026-11-23"
+    [pull] = world.fake.repo(REPOSITORY).pulls.values()  # one, kept up to date
+    assert pull.head == "incidentops/actions-sync"
+    assert len(git(world.origin, "log", "--format=%h", f"main..{pull.head}").split()) == 1
     text = git(world.origin, "show", f"{pull.head}:postmortems/2026/INC-2026-0005.md")
     tracking = [i for i in world.fake.repo(REPOSITORY).issues.values() if "action-item" in i.labels]
     assert len(tracking) == 1 and f"    issue: {tracking[0].number}\n" in text
+
+
+def test_the_rollup_finds_its_issue_behind_newer_ones(world: World) -> None:
+    assert world.scheduled("rollup", "2026-11-23T07:00:00Z").returncode == 0
+    [ours] = _rollups(world)
+    for n in range(120):  # people file many issues under the same label
+        world.fake.add_issue(
+            REPOSITORY, f"item {n}", "mine", user="twhitaker", labels=["action-items"]
+        )
+    assert world.scheduled("rollup", "2026-11-24T07:00:00Z").returncode == 0
+    assert [i.number for i in _rollups(world)] == [ours.number]
+
+
+def test_the_weekly_post_is_inert(world: World) -> None:
+    world.edit_on_main(
+        "incidentops.yaml",
+        "  stale_hours: 24\n",
+        "  stale_hours: 24\n  weekly_issue: 1\n",
+        "weekly",
+    )
+    world.edit_on_main(
+        "incidents/2026/INC-2026-0009.yaml",
+        "title: ",
+        "title: '@acme/everyone see #1 <!-- incidentops:weekly week=2026-W49 --> '",
+        "hostile title",
+    )
+    world.fake.add_issue(REPOSITORY, "Weekly incident reports", "")
+    world.scheduled("weekly", "2026-11-23T08:00:00Z")
+    [post] = world.bot_comments(1)
+    visible = post.split("\n", 1)[1]
+    assert "@acme/everyone" not in visible and "#1 " not in visible and "<!--" not in visible
+    world.scheduled("weekly", "2026-11-30T08:00:00Z")
+    assert len(world.bot_comments(1)) == 2  # the planted marker did not stop next week's
+
+
+def test_actions_sync_addresses_the_right_item(world: World) -> None:
+    world.add_sample_issues()
+    world.edit_on_main(
+        "postmortems/2026/INC-2026-0005.md", "    issue: 516\n", "    track: true\n", "track AI-2"
+    )
+    assert world.scheduled("actions-sync", "2026-11-23T07:00:00Z").returncode == 0
+    text = world.origin_file("postmortems/2026/INC-2026-0005.md")
+    first = re.search(r"  - id: AI-1\n(?:    .*\n)+", text)
+    second = re.search(r"  - id: AI-2\n(?:    .*\n)+", text)
+    assert first and "issue: 515" in first.group(0)
+    assert second and "issue: 5" in second.group(0) and "track: true" in second.group(0)

@@ -179,3 +179,64 @@ def test_close_needs_the_merged_final_postmortem(world: World, declared: int) ->
     result = world.run("command", event, "issue_comment", cwd=runner)
     assert result.returncode == 0, result.stderr
     assert yaml.safe_load(world.origin_file(INCIDENT))["status"] == "closed"
+
+
+def test_a_pull_request_cut_off_before_labels_is_finished_later(
+    world: World, declared: int
+) -> None:
+    world.fake.fail_next("PUT", r"/issues/2/labels$", 502, times=4)  # the pull request
+    world.fake.fail_next("POST", r"/requested_reviewers$", 502, times=4)
+    assert world.command(declared, "/resolve rolled back").returncode == 0
+    [pull] = _pulls(world)
+    assert world.issue(pull.number).labels == []
+    reconcile = world.run("postmortem", {"repository": {"full_name": REPOSITORY}}, "schedule")
+    assert reconcile.returncode == 0, reconcile.stderr
+    assert set(world.issue(pull.number).labels) == {"postmortem", "severity:SEV2"}
+    assert sorted(pull.requested_reviewers) == ["hschmidt", "praman", "twhitaker"]
+    writes = len(world.writes())
+    world.run("postmortem", {"repository": {"full_name": REPOSITORY}}, "schedule")
+    assert len(world.writes()) == writes  # finished: not asked again
+
+
+def test_a_pull_request_closed_without_merging_is_left_until_asked(
+    world: World, declared: int
+) -> None:
+    assert world.command(declared, "/resolve rolled back").returncode == 0
+    [pull] = _pulls(world)
+    world.issue(pull.number).state = "closed"
+    reconcile = world.run("postmortem", {"repository": {"full_name": REPOSITORY}}, "schedule")
+    assert "closed without merging" in reconcile.stdout
+    assert world.issue(pull.number).state == "closed"
+    assert world.command(declared, "/postmortem").returncode == 0
+    assert world.issue(pull.number).state == "open" and len(_pulls(world)) == 1
+
+
+def test_resolve_with_a_postmortem_linked_elsewhere_still_replies(
+    world: World, declared: int
+) -> None:
+    world.edit_on_main(
+        INCIDENT,
+        "status: investigating",
+        "status: investigating\npostmortem: postmortems/2026/custom.md",
+        "link",
+    )
+    runner = world.clone("linked")
+    event = world.comment_event(declared, "/resolve rolled back")
+    result = world.run("command", event, "issue_comment", cwd=runner)
+    assert result.returncode == 0, result.stderr
+    reply = world.bot_comments(declared)[-1]
+    assert "INC-2026-0010: resolved" in reply and "linked to postmortems/2026/custom.md" in reply
+    assert _pulls(world) == []
+
+
+def test_an_optional_postmortem_without_a_due_date_says_so(world: World) -> None:
+    from github_world import form_body
+
+    number = world.open_form(body=form_body(severity="SEV4", ticked=()))
+    assert world.declare(number).returncode == 0
+    assert world.command(number, "/resolve cache warmed").returncode == 0
+    assert world.command(number, "/postmortem").returncode == 0
+    [pull] = _pulls(world)
+    body = world.issue(pull.number).body
+    assert "None" not in body and "No due date: SEV4 sets none." in body
+    assert "None" not in next(c for c in world.bot_comments(number) if "postmortem-pr" in c)

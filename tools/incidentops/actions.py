@@ -28,6 +28,7 @@ class Item:
     status: str
     issue: int | None = None
     track: bool = False
+    index: int = 0  # position in the postmortem's action_items list
 
     @property
     def open(self) -> bool:
@@ -75,8 +76,9 @@ def items(postmortems: Iterable[tuple[str, dict[str, Any]]]) -> list[Item]:
                     due=parse_date(raw.get("due")),
                     priority=str(raw.get("priority") or "P3"),
                     status=str(raw.get("status") or "open"),
-                    issue=issue if isinstance(issue, int) else None,
+                    issue=issue if isinstance(issue, int) and not isinstance(issue, bool) else None,
                     track=raw.get("track") is True,
+                    index=int(raw.get("index", 0)),
                 )
             )
     return sorted(

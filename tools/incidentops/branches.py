@@ -32,11 +32,15 @@ def push_new_branch(
     author: tuple[str, str] | None = None,
     base: str = "main",
     remote: str = "origin",
+    replace: bool = False,
 ) -> bool:
     """Create ``branch`` on ``remote`` from ``remote/base`` plus one commit made by
-    ``build``. True when this call created it; False when it already existed."""
+    ``build``. True when this call created it; False when it already existed. With
+    ``replace`` (a branch the tool alone owns, proposing the current state), an existing
+    branch is rebuilt from ``base`` and force-pushed — only when its content differs."""
     repo = open_repo(root)
-    if remote_branch_exists(root, branch, remote):
+    exists = remote_branch_exists(root, branch, remote)
+    if exists and not replace:
         return False
     try:
         repo.git.fetch("-q", remote, f"+refs/heads/{base}:refs/remotes/{remote}/{base}")
@@ -56,6 +60,14 @@ def push_new_branch(
             paths = build(tree)
             work.git.add("--", *paths)
             work.git.commit("--no-verify", "-q", "-m", message, env=env)
+            if exists:
+                work.git.fetch("-q", remote, f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}")
+                if work.git.rev_parse("HEAD^{tree}") == work.git.rev_parse(
+                    f"{remote}/{branch}^{{tree}}"
+                ):
+                    return False  # it already proposes exactly this
+                work.git.push("-q", "--force", remote, f"HEAD:refs/heads/{branch}")
+                return True
             try:
                 work.git.push("-q", remote, f"HEAD:refs/heads/{branch}")
             except git.GitCommandError as exc:

@@ -169,6 +169,7 @@ def _postmortem(ctx: FileContext, facts: FileFacts) -> None:
                 if k in ("id", "title", "owner", "due", "priority", "status", "issue", "track")
             },
             "line": ctx.at("action_items", i)[0],
+            "index": i,  # its place in the list, for edits that address it
         }
         for i, item in enumerate(_list(data.get("action_items")))
         if isinstance(item, dict)

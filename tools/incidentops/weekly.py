@@ -143,10 +143,17 @@ def _stat(name: str, value: Stat | None) -> str:
     )
 
 
-def to_markdown(week: Week) -> str:
+def to_markdown(week: Week, inert: bool = False) -> str:
+    """``inert``: people's text (titles, service and factor names) made unable to mention,
+    reference or plant markers, for posting on GitHub."""
+    from incidentops.inert import neutral_line
+
+    def say(text: Any) -> str:
+        return neutral_line(str(text)) if inert else str(text).replace("|", "\\|")
+
     def row(i: dict[str, Any]) -> str:
-        title = str(i.get("title") or "").replace("|", "\\|")
-        services = ", ".join(i.get("services") or ())
+        title = say(i.get("title") or "")
+        services = ", ".join(say(x) for x in i.get("services") or ())
         return f"| {i.get('id')} | {i.get('severity')} | {i.get('status')} | {services} | {title} |"
 
     out = [
@@ -175,13 +182,13 @@ def to_markdown(week: Week) -> str:
     if week.services:
         out.append(
             "Services with more than one incident in 30 days: "
-            + ", ".join(f"{s} ({n})" for s, n in week.services)
+            + ", ".join(f"{say(s)} ({n})" for s, n in week.services)
             + "."
         )
     if week.factors:
         out.append(
             "Contributing factors named by more than one postmortem in 90 days: "
-            + ", ".join(f"{f} ({n})" for f, n in week.factors)
+            + ", ".join(f"{say(f)} ({n})" for f, n in week.factors)
             + "."
         )
     if not week.services and not week.factors:

@@ -9,6 +9,7 @@ between opening the issue and recording it finds the issue instead of opening an
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -44,25 +45,26 @@ def _body(run: Run, item: actions.Item) -> str:
     )
 
 
+BRANCH = "incidentops/actions-sync"
+RECENT = timedelta(days=7)  # how far back a run looks for tracking issues made or closed
+
+
 def sync(run: Run, _event: Any = None) -> int:
+    """Costs one listing of the tracking issues touched in the last week (to find one a
+    cut-off run made, and those closed since), plus one write per issue to open: not one
+    request per item, however many there are."""
     found = actions.from_repository(run.root)
     edits: dict[str, Patch] = {}
-    indexes = _indexes(run.root, found)
     label = run.config.github.tracking_label
-    existing: list[Any] | None = None
-    for item in found:
-        if not (item.track and item.issue is None and item.open):
-            continue
-        if existing is None:  # one listing, only when some item needs an issue
-            existing = run.api.call(
-                f"GET issues labelled {label}",
-                lambda: list(run.api.repo.get_issues(state="all", labels=[label])),
-            )
+    needing = [i for i in found if i.track and i.issue is None and i.open]
+    tracked = {i.issue: i for i in found if i.issue is not None and i.open}
+    recent = _recent(run, label) if needing or tracked else []
+    for item in needing:
         tag = marker("action-item", key=_key(item))
         issue = next(
             (
                 i
-                for i in existing
+                for i in recent
                 if run.api.ours(i.user) and has_marker(i.body, "action-item", key=_key(item))
             ),
             None,
@@ -72,42 +74,31 @@ def sync(run: Run, _event: Any = None) -> int:
             issue = run.api.create_issue(title, _body(run, item), [label, item.priority], tag)
         if issue is not None:
             edits.setdefault(item.postmortem, Patch()).set(
-                "action_items", indexes[item.key()], "issue", value=issue.number
+                "action_items", item.index, "issue", value=issue.number
             )
             run.say(f"{item.key()}: tracked in #{issue.number}")
-    from incidentops.github.api import GitHubError
-
-    failed = 0
-    for item in found:
-        if item.issue is None or not item.open:
+    for issue in recent:
+        done = tracked.get(issue.number)
+        if done is None or issue.state != "closed":
             continue
-        try:
-            tracking = run.api.issue(item.issue)
-        except GitHubError as exc:  # a deleted or transferred issue: say so, go on
-            failed += 1
-            run.say(f"{item.key()}: tracking issue not read: {exc}")
-            continue
-        if tracking.state != "closed":
-            continue
-        status = "wont-do" if getattr(tracking, "state_reason", None) == "not_planned" else "done"
-        edits.setdefault(item.postmortem, Patch()).set(
-            "action_items", indexes[item.key()], "status", value=status
+        status = "wont-do" if getattr(issue, "state_reason", None) == "not_planned" else "done"
+        edits.setdefault(done.postmortem, Patch()).set(
+            "action_items", done.index, "status", value=status
         )
-        run.say(f"{item.key()}: #{item.issue} is closed, marking it {status}")
+        run.say(f"{done.key()}: #{done.issue} is closed, marking it {status}")
     if not edits:
         run.say("action items in step with their tracking issues")
-        return 2 if failed else 0
-    return _record(run, edits) or (2 if failed else 0)
+        return 0
+    return _record(run, edits)
 
 
-def _indexes(root: Path, found: list[actions.Item]) -> dict[str, int]:
-    """The position of each item in its postmortem's ``action_items`` list."""
-    positions: dict[str, int] = {}
-    counters: dict[str, int] = {}
-    for item in sorted(found, key=lambda i: (i.postmortem, i.line)):
-        positions[item.key()] = counters.get(item.postmortem, 0)
-        counters[item.postmortem] = positions[item.key()] + 1
-    return positions
+def _recent(run: Run, label: str) -> list[Any]:
+    """Tracking issues (open or closed) updated in the last week, one paginated listing."""
+    since = (run.now - RECENT).astimezone(UTC).replace(tzinfo=None)
+    return run.api.call(
+        f"GET issues labelled {label} updated since {since:%Y-%m-%d}",
+        lambda: list(run.api.repo.get_issues(state="all", labels=[label], since=since)),
+    )
 
 
 def _record(run: Run, edits: dict[str, Patch]) -> int:
@@ -127,14 +118,19 @@ def _record(run: Run, edits: dict[str, Patch]) -> int:
         return sorted(edits)
 
     if run.config.github.actions_sync == "pull-request":
-        branch = f"actions-sync/{run.now:%Y-%m-%d}"
-        push_new_branch(run.root, branch, apply, message, base=run.where.branch)
-        pull = run.api.find_pull(branch) or run.api.create_pull(
-            message,
-            marker("actions-sync") + "\nRecords tracking issues in postmortems.",
-            branch,
-            run.where.branch,
-        )
+        # One branch the tool owns, rebuilt from main with what is due now: an unmerged pull
+        # request is brought up to date, never joined by a second one.
+        push_new_branch(run.root, BRANCH, apply, message, base=run.where.branch, replace=True)
+        pull = run.api.find_pull(BRANCH)
+        if pull is None or pull.state != "open":
+            pull = run.api.create_pull(
+                "Action items: sync with their tracking issues",
+                marker("actions-sync")
+                + "\nRecords tracking-issue numbers and finished items in postmortems "
+                "(kept up to date by `incidentops github actions-sync`).",
+                BRANCH,
+                run.where.branch,
+            )
         run.say(f"proposed in pull request #{getattr(pull, 'number', '?')}")
         return 0
     sha = gitops.push_with_retry(run.root, lambda: apply(run.root), message)

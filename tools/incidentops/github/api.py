@@ -143,6 +143,9 @@ class Api:
         is quoted with ``<`` escaped, and another app's comments are not ours)."""
         return user is not None and str(user.login).lower() == self.bot_login.lower()
 
+    def forget_comments(self, number: int) -> None:
+        self._comments.pop(number, None)
+
     def find_comment(
         self, number: int, predicate: Callable[[str], bool], comments: list[Any] | None = None
     ) -> Any | None:

@@ -214,9 +214,16 @@ def _labels_now(run: Run, number: int) -> list[str]:
 
 
 def _sync_labels(run: Run, number: int, current: list[str], data: dict[str, Any]) -> None:
+    """Bring the labels in step; a failure here must not keep the reply from being posted
+    (the change is committed; the next command's run syncs the labels again)."""
+    from incidentops.github.api import GitHubError
+
     wanted = labels.wanted(current, data, run.config)
     if sorted(wanted) != sorted(current):
-        run.api.set_labels(number, wanted)
+        try:
+            run.api.set_labels(number, wanted)
+        except GitHubError as exc:
+            run.say(f"labels not synced: {exc}")
 
 
 def _reply(run: Run, number: int, comment_id: int, body: str) -> None:

@@ -23,9 +23,12 @@ def follow_up(run: Run, command: Command, data: dict[str, Any]) -> list[str]:
 
     if needed(data, run) is not None:
         return []
+    from incidentops import edit
+    from incidentops.lifecycle import LifecycleError
+
     try:
         return [open_pull(run, str(data.get("id")))]
-    except (GitHubError, gitops.GitOpsError) as exc:
+    except (GitHubError, gitops.GitOpsError, LifecycleError, edit.EditError) as exc:
         run.say(f"postmortem pull request not opened: {exc}")
         return [f"the postmortem pull request could not be opened ({exc}); the daily run retries"]
 

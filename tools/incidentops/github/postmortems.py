@@ -49,11 +49,21 @@ def open_pull(run: Run, ident: str, requested: bool = False) -> str:
     if why_not:
         return f"no postmortem pull request: {why_not}"
     branch = branch_of(ident)
+    written = data.get("postmortem")
     pull = run.api.find_pull(branch)
-    if pull is None:
-        written = data.get("postmortem")
+    if pull is not None and pull.state != "open" and not getattr(pull, "merged", False):
+        if not requested:
+            return (
+                f"{ident}: postmortem pull request #{pull.number} was closed without merging; "
+                "`/postmortem` reopens it"
+            )
+        pull = _reopen(run, pull, ident)
+        state = "reopened"
+    elif pull is None:
         if written and (run.root / str(written)).is_file():
             return f"{ident} already has its postmortem on main: {written}"
+        if written and str(written) != path_of(ident):
+            return f"{ident} is linked to {written}, which is not on main yet: nothing drafted"
         created = _push_branch(run, ident) if not run.dry_run else True
         if run.dry_run:
             run.say(f"would push branch {branch} with {path_of(ident)} and the incident's link")
@@ -64,13 +74,34 @@ def open_pull(run: Run, ident: str, requested: bool = False) -> str:
             run.where.branch,
         )
         state = "opened" if created else "opened on the existing branch"
-        if pull is not None:
-            _finish_pull(run, pull.number, data)
     else:
         state = "already open" if pull.state == "open" else f"already {_pull_state(pull)}"
+    if pull is not None and pull.state == "open":
+        _finish_pull(run, pull, data)  # labels and reviewers, unless a run already did
     number = pull.number if pull is not None else 0
     _link_on_issue(run, data, number)
     return f"{ident}: postmortem pull request #{number} {state}: {run.where.pull(number)}"
+
+
+def _reopen(run: Run, pull: Any, ident: str) -> Any:
+    """A pull request closed without merging, asked for again: reopened when its branch is
+    still there, else a fresh branch and pull request."""
+    from incidentops.branches import remote_branch_exists
+
+    if remote_branch_exists(run.root, branch_of(ident)):
+        run.api.edit_issue(pull.number, state="open")
+        return pull if run.dry_run else run.api.find_pull(branch_of(ident))
+    from incidentops.store import load
+
+    _, data = load(run.root, ident)
+    if not run.dry_run:
+        _push_branch(run, ident)
+    return run.api.create_pull(
+        f"Postmortem: {ident} {data.get('title', '')}".strip(),
+        _body(run, data),
+        branch_of(ident),
+        run.where.branch,
+    )
 
 
 def _pull_state(pull: Any) -> str:
@@ -130,8 +161,11 @@ def _body(run: Run, data: dict[str, Any]) -> str:
         f"The postmortem of **{ident}**: {neutral_line(str(data.get('title', '')))} "
         f"({data.get('severity')}, resolved {data.get('resolved_at')}).",
         "",
-        f"**Due {due}**"
-        + (f" ({days} days after resolution for {data.get('severity')})." if days else "."),
+        (
+            f"**Due {due}** ({days} days after resolution for {data.get('severity')})."
+            if due and days
+            else f"No due date: {data.get('severity')} sets none."
+        ),
         "",
         f"- `{path_of(ident)}` is drafted from the incident: timeline, durations, impact and "
         "roles are filled in; every `TODO:` is for people to write (validate reports them).",
@@ -144,13 +178,19 @@ def _body(run: Run, data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _finish_pull(run: Run, number: int, data: dict[str, Any]) -> None:
-    run.api.set_labels(number, ["postmortem", f"severity:{data.get('severity')}"])
+def _finish_pull(run: Run, pull: Any, data: dict[str, Any]) -> None:
+    """Reviewers, then labels: the ``postmortem`` label says both were done, so a run cut off
+    in between is finished by the next, and a finished one is not asked again (reviewers who
+    already reviewed leave the requested list; they are not asked twice)."""
+    labels = [label.name for label in getattr(pull, "labels", None) or []]
+    if "postmortem" in labels:
+        return
     logins = _logins(data, run)
     if logins:
-        problem = run.api.request_reviewers(number, logins)
+        problem = run.api.request_reviewers(pull.number, logins)
         if problem:
             run.say(f"reviewers not all requested: {problem}")
+    run.api.set_labels(pull.number, [*labels, "postmortem", f"severity:{data.get('severity')}"])
 
 
 def _link_on_issue(run: Run, data: dict[str, Any], number: int) -> None:
@@ -159,6 +199,7 @@ def _link_on_issue(run: Run, data: dict[str, Any], number: int) -> None:
         return
     ident = str(data["id"])
     tag = marker("postmortem-pr", id=ident)
+    run.api.forget_comments(issue)  # list afresh: a concurrent run may have just posted it
     comments = run.api.comments(issue)
     if run.api.find_comment(
         issue, lambda text: has_marker(text, "postmortem-pr", id=ident), comments
@@ -168,8 +209,9 @@ def _link_on_issue(run: Run, data: dict[str, Any], number: int) -> None:
     body = "\n".join(
         [
             tag,
-            f"Postmortem pull request: #{number} (due **{due_date(data, run)}**). "
-            f"Reviewers: {reviewers}.",
+            f"Postmortem pull request: #{number}"
+            + (f" (due **{due_date(data, run)}**)" if due_date(data, run) else "")
+            + f". Reviewers: {reviewers}.",
         ]
     )
     run.api.create_comment(issue, body, tag)
@@ -288,10 +330,12 @@ def run_postmortems(run: Run, event: Any, ident: str | None, reconcile: bool) ->
         try:
             run.say(open_pull(run, target, requested))
         except Exception as exc:  # one incident's failure must not stop the others
+            from incidentops.edit import EditError
             from incidentops.github.api import GitHubError
             from incidentops.gitops import GitOpsError
+            from incidentops.lifecycle import LifecycleError
 
-            if not isinstance(exc, (GitHubError, GitOpsError)):
+            if not isinstance(exc, (GitHubError, GitOpsError, LifecycleError, EditError)):
                 raise
             failures += 1
             run.say(f"{target}: not opened: {exc}")

@@ -69,12 +69,34 @@ def remind(run: Run, _event: Any = None, postmortems: bool = False) -> int:
             if r.kind == "postmortem" and r.facts
         }
         return _late_postmortems(run, incidents, statuses)
-    wanted: list[Reminder] = due(incidents, run.config, run.now, run.config.github.stale_hours)
-    if not wanted:
+    wanted = due(incidents, run.config, run.now, run.config.github.stale_hours)
+    updates = [r for r in wanted if r.kind == "update"]
+    # "Still going?" is checked in the first run of each hour, one comment listing per quiet
+    # incident (since it went quiet: few comments); the update reminders' single listing then
+    # need only reach back one cadence, however long an incident has been quiet.
+    quiet = [r for r in wanted if r.kind == "stale"] if run.now.minute < 15 else []
+    if not updates and not quiet:
         run.say("no reminder due")
         return 0
-    posted = _posted(run, min(r.since for r in wanted))
-    return _post(run, wanted, posted)
+    posted = _posted(run, min(r.since for r in updates)) if updates else set()
+    for reminder in quiet:
+        posted |= _posted_on(run, reminder)
+    return _post(run, [*updates, *quiet], posted)
+
+
+def _posted_on(run: Run, reminder: Reminder) -> set[tuple[str, str, str]]:
+    when = reminder.since.astimezone(UTC).replace(tzinfo=None)
+    comments = run.api.call(
+        f"GET comments of #{reminder.issue} since {when:%Y-%m-%d %H:%M}",
+        lambda: list(run.api.repo.get_issue(reminder.issue).get_comments(since=when)),
+    )
+    return {
+        (a.get("id", ""), a.get("kind", ""), a.get("key", ""))
+        for c in comments
+        if run.api.ours(c.user)
+        for kind, a in markers(c.body)
+        if kind == "remind"
+    }
 
 
 def _late_postmortems(run: Run, incidents: list[dict[str, Any]], statuses: dict[str, Any]) -> int:

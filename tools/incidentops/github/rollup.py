@@ -82,16 +82,18 @@ def _incident_issues(run: Run) -> dict[str, int]:
 
 
 def find_issue(run: Run, label: str, kind: str) -> Any | None:
-    """The bot's issue with ``label`` and marker ``kind`` (open or closed), newest first."""
-    issues = run.api.call(
-        f"GET issues labelled {label}",
-        lambda: run.api.repo.get_issues(state="all", labels=[label]).get_page(0),
-    )
-    for issue in issues:
-        # (issue.pull_request is not read: absent on a plain issue, asking for it costs a GET)
-        if run.api.ours(issue.user) and has_marker(issue.body, kind):
-            return issue
-    return None
+    """The bot's issue with ``label`` and marker ``kind`` (open or closed), newest first.
+    (``issue.pull_request`` is not read: absent on a plain issue, asking for it costs a GET.)"""
+
+    def first() -> Any | None:
+        # newest first, page by page, stopping at the first of ours: one request unless
+        # people filed many newer issues under the same label
+        for issue in run.api.repo.get_issues(state="all", labels=[label]):
+            if run.api.ours(issue.user) and has_marker(issue.body, kind):
+                return issue
+        return None
+
+    return run.api.call(f"GET issues labelled {label}", first)
 
 
 def rollup(run: Run, _event: Any = None) -> int:
@@ -141,7 +143,7 @@ def weekly(run: Run, _event: Any = None) -> int:
     if run.api.find_comment(number, lambda text: has_marker(text, "weekly", week=key), comments):
         run.say(f"the report for {key} is already on #{number}")
         return 0
-    text = to_markdown(build(run.root, run.config, run.now))
+    text = to_markdown(build(run.root, run.config, run.now), inert=True)
     run.api.create_comment(number, f"{tag}\n{text}", tag)
     run.say(f"posted the report for {key} on #{number}")
     return 0

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import re
 
+from incidentops.inert import neutral, neutral_line, quote
+
+__all__ = ["has_marker", "marker", "markers", "mention", "neutral", "neutral_line", "quote"]
+
 _MARKER = re.compile(r"<!-- incidentops:([a-z-]+)((?: [a-z]+=[A-Za-z0-9_.:-]+)*) -->")
-# @login or @org/team not inside a word (an e-mail address is not a mention); after a
-# backtick too, since an unpaired one does not make a code span.
-_MENTION = re.compile(r"(?<![\w])@(?=[A-Za-z0-9])")
-# #123, GH-123 and owner/repo#123 cross-references (only an HTML entity's &# is left alone).
-_REFERENCE = re.compile(r"(?<!&)(#|GH-)(?=\d)", re.IGNORECASE)
-_ZERO_WIDTH = "\u2060"  # WORD JOINER: invisible, and breaks GitHub's autolinking
 
 
 def marker(kind: str, /, **attributes: str | int) -> str:
@@ -41,26 +39,6 @@ def has_marker(body: str | None, kind: str, /, **attributes: str | int) -> bool:
         k == kind and all(a.get(key) == value for key, value in wanted.items())
         for k, a in markers(body)
     )
-
-
-def neutral(text: str) -> str:
-    """People's text as the bot may repeat it: mentions and references no longer notify or
-    link, and nothing in it can open an HTML comment or tag."""
-    text = text.replace("<", "&lt;")
-    text = _MENTION.sub("@" + _ZERO_WIDTH, text)
-    return _REFERENCE.sub(lambda m: m.group(1) + _ZERO_WIDTH, text)
-
-
-def neutral_line(text: str, limit: int = 300) -> str:
-    """One line of people's text, shortened, for a table cell or a heading."""
-    line = " ".join(text.split())
-    if len(line) > limit:
-        line = line[: limit - 1] + "…"
-    return neutral(line).replace("|", "\\|")
-
-
-def quote(text: str) -> str:
-    return "\n".join("> " + line for line in neutral(text.strip()).splitlines())
 
 
 def mention(login: str) -> str:
