@@ -37,6 +37,13 @@ event_option = click.option(
 event_name_option = click.option(
     "--event-name", envvar="GITHUB_EVENT_NAME", help="Default: $GITHUB_EVENT_NAME."
 )
+scheduled_event_option = click.option(
+    "--event",
+    "event_path",
+    envvar="GITHUB_EVENT_PATH",
+    type=click.Path(dir_okay=False),
+    help="The triggering event, if any (default: $GITHUB_EVENT_PATH).",
+)
 dry_run_option = click.option(
     "--dry-run", is_flag=True, help="Print the planned API calls and file diff; change nothing."
 )
@@ -44,23 +51,18 @@ dry_run_option = click.option(
 
 @contextmanager
 def _errors() -> Iterator[None]:
+    """The command line's typed errors (lifecycle, on call, edits, git), and the GitHub
+    edge's: each one line on stderr and exit 2."""
+    from incidentops.cli_incident import _errors as core_errors
     from incidentops.github.api import GitHubError
     from incidentops.github.event import EventError
     from incidentops.github.form import FormError
-    from incidentops.lifecycle import LifecycleError
-    from incidentops.oncall.repo import OnCallError
 
-    try:
-        yield
-    except (EventError, FormError, GitHubError, LifecycleError, OnCallError) as exc:
-        raise Failure(str(exc)) from None
-    except Exception as exc:
-        edit, gitops = sys.modules.get("incidentops.edit"), sys.modules.get("incidentops.gitops")
-        if edit is not None and isinstance(exc, edit.EditError):
+    with core_errors():
+        try:
+            yield
+        except (EventError, FormError, GitHubError) as exc:
             raise Failure(str(exc)) from None
-        if gitops is not None and isinstance(exc, gitops.GitOpsError):
-            raise Failure(f"git: {exc}") from None
-        raise
 
 
 def _run(
@@ -187,7 +189,7 @@ def postmortem_pull(
 ) -> None:
     """Open the postmortem pull request of resolved incidents: branch postmortem/<ID>, the
     draft, the incident's link, reviewers, due date; once, however often it is started."""
-    from incidentops.github.postmortems import run_postmortems
+    from incidentops.github.postmortem_triggers import run_postmortems
 
     if event_path is None and not (ident or reconcile):
         raise click.UsageError("give --incident ID, --reconcile, or an event")
@@ -198,13 +200,7 @@ def _scheduled(name: str, flow_path: str, doc: str) -> click.Command:
     """A command run on a schedule: no event needed (one is read when Actions gives it)."""
 
     @github.command(name, help=doc)
-    @click.option(
-        "--event",
-        "event_path",
-        envvar="GITHUB_EVENT_PATH",
-        type=click.Path(dir_okay=False),
-        help="The triggering event, if any (default: $GITHUB_EVENT_PATH).",
-    )
+    @scheduled_event_option
     @event_name_option
     @repo_option
     @dry_run_option
@@ -229,13 +225,7 @@ _scheduled(
 
 
 @github.command()
-@click.option(
-    "--event",
-    "event_path",
-    envvar="GITHUB_EVENT_PATH",
-    type=click.Path(dir_okay=False),
-    help="The triggering event, if any (default: $GITHUB_EVENT_PATH).",
-)
+@scheduled_event_option
 @event_name_option
 @click.option(
     "--postmortems",
