@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import copy_sample
-from incidentops import lifecycle, operations
+from incidentops import lifecycle, operations, recording
 from incidentops.config import Config
 from incidentops.edit import EditRefused, check_text
 from incidentops.lifecycle import AUDIENCES, EVENT_KINDS, ORDER, Change, LifecycleError
@@ -92,13 +92,13 @@ def decide(
         if name == "status":
             return lifecycle.set_status(data, args[0], at, actor, args[1])
         if name == "timeline":
-            return lifecycle.add_event(data, args[0], args[1], at, actor, args[2])
+            return recording.add_event(data, args[0], args[1], at, actor, args[2])
         if name == "severity":
-            return lifecycle.set_severity(data, args[0], args[1], at, actor, repo.config)
+            return recording.set_severity(data, args[0], args[1], at, actor, repo.config)
         if name == "role":
-            return lifecycle.set_role(data, args[0], args[1], at, actor, repo.config, repo.people)
+            return recording.set_role(data, args[0], args[1], at, actor, repo.config, repo.people)
         if name == "update":
-            return lifecycle.add_update(data, args[0], args[1], at, actor, args[2])
+            return recording.add_update(data, args[0], args[1], at, actor, args[2])
         if name == "resolve":
             return lifecycle.resolve(data, args[0], at, actor)
         return lifecycle.cancel(data, args[0], at, actor)
@@ -153,4 +153,4 @@ def test_every_command_applies_cleanly_or_changes_nothing(
         else:
             assert new["status"] == old["status"]
         if name == "update":
-            assert new["updates"][-1]["text"] == lifecycle._text(command[2], "")
+            assert new["updates"][-1]["text"] == lifecycle.clean_text(command[2], "")

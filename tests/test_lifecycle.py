@@ -12,18 +12,15 @@ from incidentops.config import Config
 from incidentops.declare import assign_roles, classify, parse_indicators, runbooks_for
 from incidentops.lifecycle import (
     LifecycleError,
-    add_event,
-    add_update,
     allowed,
     cancel,
     close,
     next_states,
     resolve,
-    set_role,
-    set_severity,
     set_status,
 )
 from incidentops.oncall.repo import from_directory
+from incidentops.recording import add_event, add_update, set_role, set_severity
 
 REPO = Path(__file__).resolve().parents[1]
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ import json
 
 import click
 
-from incidentops.cli_incident import _errors, _setup, repo_option
+from incidentops.cli_common import _errors, _setup, repo_option
 
 
 def register(main: click.Group) -> None:
@@ -98,7 +98,7 @@ def report() -> None:
 def weekly(until: str | None, fmt: str, repo: str | None) -> None:
     """The week in incidents: opened and resolved, MTTD/MTTA/MTTR, action items done and
     overdue, and repeat offenders (services, contributing factors)."""
-    from incidentops.cli_incident import _at
+    from incidentops.cli_common import _at
     from incidentops.weekly import build, to_markdown, to_text
 
     with _errors():

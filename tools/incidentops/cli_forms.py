@@ -6,8 +6,8 @@ import sys
 
 import click
 
+from incidentops.cli_common import repo_option
 from incidentops.cli_github import _errors
-from incidentops.cli_incident import repo_option
 
 
 @click.group()

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import click
 
-from incidentops.cli_incident import Failure, repo_option
+from incidentops.cli_common import Failure, repo_option
 
 
 def register(main: click.Group) -> None:
@@ -53,7 +53,7 @@ dry_run_option = click.option(
 def _errors() -> Iterator[None]:
     """The command line's typed errors (lifecycle, on call, edits, git), and the GitHub
     edge's: each one line on stderr and exit 2."""
-    from incidentops.cli_incident import _errors as core_errors
+    from incidentops.cli_common import _errors as core_errors
     from incidentops.github.api import GitHubError
     from incidentops.github.event import EventError
     from incidentops.github.form import FormError

@@ -7,143 +7,22 @@ written then)."""
 
 from __future__ import annotations
 
-import json
-import os
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from incidentops.config import Config
+from incidentops.cli_common import (
+    Context,
+    _actor,
+    _at,
+    _change,
+    at_option,
+    changing,
+)
+from incidentops.store import postmortem_status
 
 if TYPE_CHECKING:
     from incidentops.lifecycle import Change
-    from incidentops.operations import GitOptions, Outcome
-
-
-@dataclass
-class Context:
-    root: Path
-    config: Config
-    now: datetime
-    people: dict[str, Any]
-
-
-class Failure(click.ClickException):
-    exit_code = 2
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    """The core's typed errors become one line on stderr and exit 2. The edges' error types
-    are looked up only if their modules were imported (a command that never edits or pushes
-    does not pay for importing GitPython and every check)."""
-    from incidentops.lifecycle import LifecycleError
-    from incidentops.oncall.repo import OnCallError
-    from incidentops.when import TimeError
-
-    try:
-        yield
-    except (LifecycleError, OnCallError, TimeError) as exc:
-        raise Failure(str(exc)) from None
-    except Exception as exc:
-        edit, gitops = sys.modules.get("incidentops.edit"), sys.modules.get("incidentops.gitops")
-        if edit is not None and isinstance(exc, edit.EditError):
-            raise Failure(str(exc)) from None
-        if gitops is not None and isinstance(exc, gitops.GitOpsError):
-            raise Failure(f"git: {exc}") from None
-        raise
-
-
-def _setup(repo: str | None) -> tuple[Path, Config, datetime]:
-    from incidentops.cli import repository_root
-    from incidentops.clock import now
-    from incidentops.validate import load_config
-
-    root = repository_root(repo)
-    config, _ = load_config(root)
-    return root, config, now()
-
-
-def _at(text: str | None, now: datetime) -> datetime:
-    from incidentops.when import parse_when
-
-    return parse_when(text, now) if text else now
-
-
-def _actor(given: str | None) -> str | None:
-    return given or os.environ.get("INCIDENTOPS_ACTOR") or None
-
-
-def _git(commit: bool, push: bool, actor: str | None, people: dict[str, Any]) -> GitOptions:
-    from incidentops.operations import GitOptions
-
-    person = people.get(actor or "", {})
-    email = (person.get("contact") or {}).get("email") if person else None
-    author = (str(person.get("name")), str(email)) if person and email else None
-    return GitOptions(commit=commit or push, push=push, author=author)
-
-
-def _people(root: Path, config: Config) -> dict[str, Any]:
-    from incidentops.oncall.repo import from_directory
-
-    return from_directory(root, config).people
-
-
-def _print(outcome: Outcome) -> None:
-    click.echo(outcome.summary + (f" ({outcome.sha[:8]})" if outcome.sha else ""))
-    for note in outcome.notes:
-        click.echo(f"  {note}")
-
-
-repo_option = click.option(
-    "--repo",
-    type=click.Path(file_okay=False, exists=True),
-    help="Repository root (default: found from the current folder).",
-)
-at_option = click.option(
-    "--at", "when", help="When it happened (RFC 3339 or '10m ago'; default now)."
-)
-actor_option = click.option("--actor", help="Your handle (default: $INCIDENTOPS_ACTOR).")
-commit_option = click.option("--commit", is_flag=True, help="Commit the change (one commit).")
-push_option = click.option(
-    "--push", is_flag=True, help="Commit and push, retrying when someone else pushed first."
-)
-
-
-def changing(command: Callable[..., None]) -> Callable[..., None]:
-    """The options every command that changes an incident takes."""
-    for option in (repo_option, push_option, commit_option, actor_option):
-        command = option(command)
-    return command
-
-
-def _change(
-    repo: str | None,
-    ident: str,
-    commit: bool,
-    push: bool,
-    actor: str | None,
-    decide: Callable[[dict[str, Any], Context], Change],
-) -> None:
-    from incidentops import operations
-
-    with _errors():
-        root, config, now = _setup(repo)
-        c = Context(root, config, now, _people(root, config))
-        outcome = operations.change(
-            root,
-            ident.upper(),
-            lambda data: decide(data, c),
-            config,
-            _git(commit, push, actor, c.people),
-        )
-    _print(outcome)
 
 
 def register(main: click.Group) -> None:
@@ -201,7 +80,7 @@ def timeline(
     repo: str | None,
 ) -> None:
     """Add an event to an incident's timeline (kept in time order)."""
-    from incidentops.lifecycle import add_event
+    from incidentops.recording import add_event
 
     who = _actor(actor)
     _change(
@@ -229,7 +108,7 @@ def severity(
     repo: str | None,
 ) -> None:
     """Escalate or downgrade (SEV1..SEV4 or P0..P3); reports roles the new level needs."""
-    from incidentops.lifecycle import set_severity
+    from incidentops.recording import set_severity
 
     who = _actor(actor)
     _change(
@@ -258,7 +137,7 @@ def role(
 ) -> None:
     """Assign ROLE (commander, communications, technical, scribe) to HANDLE; a handoff is a
     timeline event."""
-    from incidentops.lifecycle import set_role
+    from incidentops.recording import set_role
 
     who = _actor(actor)
     _change(
@@ -307,7 +186,7 @@ def close(ident: str, actor: str | None, commit: bool, push: bool, repo: str | N
     who = _actor(actor)
 
     def decision(data: dict[str, Any], c: Context) -> Change:
-        return decide(data, c.now, who, c.config, _postmortem_status(data, c.root, c.config))
+        return decide(data, c.now, who, c.config, postmortem_status(c.root, data, c.config))
 
     _change(repo, ident, commit, push, who, decision)
 
@@ -324,20 +203,3 @@ def cancel(
 
     who = _actor(actor)
     _change(repo, ident, commit, push, who, lambda data, c: decide(data, reason, c.now, who))
-
-
-def _postmortem_status(data: dict[str, Any], root: Path, config: Config) -> str | None:
-    from incidentops.loader import LoadProblem, load_yaml, read_text, split_front_matter
-
-    path = data.get("postmortem")
-    if not isinstance(path, str):
-        return None
-    try:
-        text, _ = read_text(root.resolve(), path, config.max_file_bytes)
-        front = load_yaml(split_front_matter(text)[0]).value
-    except LoadProblem:
-        return None
-    return str(front.get("status")) if isinstance(front, dict) else None
-
-
-__all__ = ["json", "register", "sys"]

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from incidentops.cli_incident import (
+from incidentops.cli_common import (
     _actor,
     _at,
     _errors,
@@ -162,7 +162,7 @@ def update(
 ) -> None:
     """Render a status update for an audience from its template, record it, print it."""
     from incidentops import operations
-    from incidentops.lifecycle import add_update
+    from incidentops.recording import add_update
     from incidentops.updates import update_text
 
     who = _actor(actor)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from incidentops.cli_incident import _at, _errors, _people, _setup, repo_option
+from incidentops.cli_common import _at, _errors, _people, _setup, repo_option
 from incidentops.cli_records import _facts_of
 
 if TYPE_CHECKING:

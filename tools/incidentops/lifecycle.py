@@ -95,7 +95,7 @@ def check_time(data: dict[str, Any], at: datetime) -> None:
         raise LifecycleError(f"{stamp(at)} is before the incident started ({stamp(started)})")
 
 
-def _event(
+def timeline_event(
     patch: Patch,
     data: dict[str, Any],
     at: datetime,
@@ -120,7 +120,7 @@ def _event(
         patch.insert("timeline", index=index, value=event)
 
 
-def _text(value: str, what: str) -> str:
+def clean_text(value: str, what: str) -> str:
     cleaned = " ".join(value.split()) if "\n" not in value else value.strip()
     if not cleaned:
         raise LifecycleError(f"{what} is empty")
@@ -153,129 +153,9 @@ def set_status(
         ("mitigated", "investigating"): "regressed to investigating",
         ("resolved", "investigating"): "reopened",
     }.get((current, target), target)
-    text = f"Status: {verb}" + (f" — {_text(note, 'the note')}" if note else "")
-    _event(patch, data, at, "status", actor, text)
+    text = f"Status: {verb}" + (f" — {clean_text(note, 'the note')}" if note else "")
+    timeline_event(patch, data, at, "status", actor, text)
     return Change(patch, f"{data.get('id')}: status {target}", [])
-
-
-def add_event(
-    data: dict[str, Any],
-    kind: str,
-    text: str,
-    at: datetime,
-    actor: str | None,
-    result: str | None = None,
-) -> Change:
-    if kind not in EVENT_KINDS:
-        raise LifecycleError(f"unknown timeline kind {kind!r} (one of {', '.join(EVENT_KINDS)})")
-    check_time(data, at)
-    patch = Patch()
-    _event(
-        patch,
-        data,
-        at,
-        kind,
-        actor,
-        _text(text, "the text"),
-        _text(result, "the result") if result else None,
-    )
-    return Change(patch, f"{data.get('id')}: timeline {kind}", [])
-
-
-def missing_roles(
-    data: dict[str, Any], severity: Severity, roles: dict[str, Any] | None = None
-) -> list[str]:
-    held = roles if roles is not None else (data.get("roles") or {})
-    return [role for role in severity.roles if not held.get(role)]
-
-
-def set_severity(
-    data: dict[str, Any], level: str, reason: str, at: datetime, actor: str | None, config: Config
-) -> Change:
-    severity = severity_of(config, level)
-    current = str(data.get("severity"))
-    if severity.level == current:
-        raise LifecycleError(f"{data.get('id')} is already {current}")
-    if data.get("status") not in OPEN:
-        raise LifecycleError(f"{data.get('id')} is {data.get('status')}: severity is final")
-    check_time(data, at)
-    patch = Patch().set("severity", value=severity.level)
-    levels = [s.level for s in config.severities]
-    direction = (
-        "escalated"
-        if current in levels and levels.index(severity.level) < levels.index(current)
-        else "downgraded"
-    )
-    _event(
-        patch,
-        data,
-        at,
-        "severity",
-        actor,
-        f"Severity {direction} {current} -> {severity.level}: {_text(reason, 'the reason')}",
-    )
-    notes = []
-    missing = missing_roles(data, severity)
-    if missing:
-        notes.append(
-            f"{severity.level} needs a {', '.join(missing)}: assign with "
-            f"`incidentops role {data.get('id')} ROLE HANDLE`"
-        )
-    notes.append(f"updates are now due every {severity.update_cadence_minutes} min")
-    return Change(patch, f"{data.get('id')}: severity {severity.level}", notes)
-
-
-def set_role(
-    data: dict[str, Any],
-    role: str,
-    handle: str,
-    at: datetime,
-    actor: str | None,
-    config: Config,
-    people: dict[str, Any],
-) -> Change:
-    if role not in config.roles:
-        raise LifecycleError(f"unknown role {role!r} (one of {', '.join(config.roles)})")
-    if handle not in people:
-        raise LifecycleError(f"unknown person {handle!r} (not in oncall/people.yaml)")
-    if data.get("status") in ("closed", "cancelled"):
-        raise LifecycleError(f"{data.get('id')} is {data.get('status')}")
-    check_time(data, at)
-    previous = (data.get("roles") or {}).get(role)
-    if previous == handle:
-        raise LifecycleError(f"{handle} is already the {role}")
-    patch = Patch().set("roles", role, value=handle)
-    text = (
-        f"{role.capitalize()} handed off from {previous} to {handle}"
-        if previous
-        else f"{handle} is {role}"
-    )
-    _event(patch, data, at, "role", actor, text)
-    return Change(patch, f"{data.get('id')}: role {role} {handle}", [])
-
-
-def add_update(
-    data: dict[str, Any],
-    audience: str,
-    message: str,
-    at: datetime,
-    actor: str | None,
-    status: str | None = None,
-) -> Change:
-    if audience not in AUDIENCES:
-        raise LifecycleError(f"unknown audience {audience!r} (one of {', '.join(AUDIENCES)})")
-    check_time(data, at)
-    update: dict[str, Any] = {
-        "at": stamp(at),
-        "audience": audience,
-        "status": status or data.get("status"),
-        "text": _text(message, "the message"),
-    }
-    if actor:
-        update["author"] = actor
-    patch = Patch().append("updates", value=update)
-    _event(patch, data, at, "communication", actor, f"{audience.capitalize()} update published")
-    return Change(patch, f"{data.get('id')}: {audience} update", [])
 
 
 def resolve(data: dict[str, Any], summary: str, at: datetime, actor: str | None) -> Change:
@@ -306,7 +186,7 @@ def close(
 
 
 def cancel(data: dict[str, Any], reason: str, at: datetime, actor: str | None) -> Change:
-    return set_status(data, "cancelled", at, actor, _text(reason, "the reason"))
+    return set_status(data, "cancelled", at, actor, clean_text(reason, "the reason"))
 
 
 def link_postmortem(data: dict[str, Any], path: str) -> Change:

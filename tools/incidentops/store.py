@@ -105,3 +105,19 @@ def _confirm(root: Path, path: str, number: int) -> tuple[str, dict[str, Any]] |
     if isinstance(links, dict) and links.get("issue") == number:
         return path, data
     return None
+
+
+def postmortem_status(root: Path, data: dict[str, Any], config: Any) -> str | None:
+    """The ``status`` in the front matter of the postmortem an incident links to (None when it
+    links none, or the file is missing or unreadable): what closing an incident checks."""
+    from incidentops.loader import split_front_matter
+
+    path = data.get("postmortem")
+    if not isinstance(path, str):
+        return None
+    try:
+        text, _ = read_text(root.resolve(), path, config.max_file_bytes)
+        front = load_yaml(split_front_matter(text)[0]).value
+    except LoadProblem:
+        return None
+    return str(front.get("status")) if isinstance(front, dict) else None

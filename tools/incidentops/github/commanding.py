@@ -29,10 +29,11 @@ from incidentops.github.commands import (
     record_comment,
 )
 from incidentops.github.event import Comment, Event, Issue
-from incidentops.github.outcomes import follow_up, postmortem_status, reply_for
+from incidentops.github.outcomes import follow_up, reply_for
 from incidentops.github.run import Run
 from incidentops.github.text import has_marker, marker, markers
 from incidentops.lifecycle import LifecycleError
+from incidentops.store import postmortem_status
 
 
 class AlreadyApplied(Exception):
@@ -151,7 +152,9 @@ def _apply(
     def change(current: dict[str, Any]) -> Any:
         if applied(current, comment.id):
             raise AlreadyApplied
-        status = postmortem_status(run, current) if command.name == "close" else None
+        status = (
+            postmortem_status(run.root, current, run.config) if command.name == "close" else None
+        )
         return record_comment(
             decide(command, current, at, actor, run.config, people, status), current, comment.id
         )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from incidentops import lifecycle
+from incidentops import lifecycle, recording
 from incidentops.config import Config
 from incidentops.lifecycle import Change, LifecycleError
 
@@ -132,10 +132,10 @@ def decide(
             word, _, remainder = body.partition(":")
             if word.strip().lower() in lifecycle.EVENT_KINDS and " " not in word.strip():
                 kind, body = word.strip().lower(), _need(remainder, "the text to record", name)
-            return lifecycle.add_event(data, kind, body, at, actor)
+            return recording.add_event(data, kind, body, at, actor)
         if name == "severity":
             level, reason = _split(_need(text, "a level and a reason", name))
-            return lifecycle.set_severity(
+            return recording.set_severity(
                 data, level, _need(reason, "a reason", name), at, actor, config
             )
         if name == "role":
@@ -144,10 +144,10 @@ def decide(
             handle = handle_of(who, people)
             if handle is None:
                 raise CommandError(f"{who[:40]!r} is not in oncall/people.yaml", name)
-            return lifecycle.set_role(data, role.lower(), handle, at, actor, config, people)
+            return recording.set_role(data, role.lower(), handle, at, actor, config, people)
         if name == "update":
             audience, message = _split(_need(text, "an audience and a message", name))
-            return lifecycle.add_update(
+            return recording.add_update(
                 data, audience.lower(), _need(message, "a message", name), at, actor
             )
         if name == "resolve":

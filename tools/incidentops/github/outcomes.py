@@ -33,20 +33,6 @@ def follow_up(run: Run, command: Command, data: dict[str, Any]) -> list[str]:
         return [f"the postmortem pull request could not be opened ({exc}); the daily run retries"]
 
 
-def postmortem_status(run: Run, data: dict[str, Any]) -> str | None:
-    from incidentops.loader import LoadProblem, load_yaml, read_text, split_front_matter
-
-    path = data.get("postmortem")
-    if not isinstance(path, str) or not (run.root / path).is_file():
-        return None
-    try:
-        text, _ = read_text(run.root.resolve(), path, run.config.max_file_bytes)
-        front = load_yaml(split_front_matter(text)[0]).value
-    except LoadProblem:
-        return None
-    return str(front.get("status")) if isinstance(front, dict) else None
-
-
 def reply_for(
     run: Run,
     command: Command,
