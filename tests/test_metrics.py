@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from incidentops import metrics, metrics_report
-from incidentops.metrics import Stat, compute
+from incidentops.metrics import compute
+from incidentops.metrics_model import Stat
 from incidentops.records import records
 from incidentops.validate import load_config
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from incidentops.cli_common import repo_option
+
 if TYPE_CHECKING:
     from incidentops.oncall.model import Schedule
     from incidentops.oncall.repo import OnCall
@@ -53,11 +55,6 @@ def _pick(oncall: OnCall, schedule: str | None, service: str | None) -> list[Sch
     return [oncall.schedules[k] for k in sorted(oncall.schedules)]
 
 
-repo_option = click.option(
-    "--repo",
-    type=click.Path(file_okay=False, exists=True),
-    help="Repository root (default: found from the current folder).",
-)
 schedule_option = click.option("--schedule", "schedule", help="Schedule ID (default: all).")
 service_option = click.option("--service", help="The schedule of this service.")
 

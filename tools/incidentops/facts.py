@@ -13,8 +13,8 @@ from typing import Any
 
 from incidentops.checks.blameless import might_blame
 from incidentops.checks.context import FileContext, FileFacts
+from incidentops.durations import identified_at
 from incidentops.markdown import MarkdownDoc, anchors, plain_text, walk
-from incidentops.metrics import identified_at
 
 
 def extract(ctx: FileContext, facts: FileFacts | None = None) -> FileFacts:

@@ -61,125 +61,21 @@ Action items
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from itertools import pairwise
 from typing import Any
 
+from incidentops.durations import as_utc, aware_time, incident_durations
+from incidentops.metrics_model import PHASES, ActionItems, Group, Report, stat
 from incidentops.timeutil import parse_date
 
 GROUPINGS = ("severity", "service", "month")
-PHASES = ("investigating", "identified", "mitigated", "resolved")
 RESPONSE = ("mttd", "mtta", "mttr")
 UNKNOWN = "unknown"
 _OPEN = frozenset(("investigating", "identified", "mitigated"))
 _FINAL = frozenset(("resolved", "closed", "cancelled"))
 _BUCKETS = ("open", "resolved", "closed", "cancelled", "other")
-_ARROW = re.compile(r"(?:->|→)\s*([A-Za-z-]+)")
-_STATUS_WORD = re.compile(r"\bstatus\b\s*:?\s*([A-Za-z-]+)", re.IGNORECASE)
-JSON_VERSION = 1
-
-
-@dataclass(frozen=True)
-class Stat:
-    n: int
-    mean: float | None
-    median: float | None
-    p90: float | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"n": self.n, "mean": self.mean, "median": self.median, "p90": self.p90}
-
-
-@dataclass(frozen=True)
-class ActionItems:
-    total: int
-    done: int
-    wont_do: int
-    open: int
-    overdue: int
-
-    @property
-    def completion_rate(self) -> float | None:
-        denominator = self.total - self.wont_do
-        return self.done / denominator if denominator else None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "total": self.total,
-            "done": self.done,
-            "wont_do": self.wont_do,
-            "open": self.open,
-            "overdue": self.overdue,
-            "completion_rate": self.completion_rate,
-        }
-
-
-@dataclass(frozen=True)
-class Group:
-    key: str
-    count: int
-    open: int
-    resolved: int
-    closed: int
-    cancelled: int
-    other: int
-    mttd: Stat
-    mtta: Stat
-    mttr: Stat
-    time_in_status: dict[str, Stat]  # keys: PHASES, in that order
-    action_items: ActionItems
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "count": self.count,
-            "status": {
-                "open": self.open,
-                "resolved": self.resolved,
-                "closed": self.closed,
-                "cancelled": self.cancelled,
-                "other": self.other,
-            },
-            "mttd": self.mttd.to_dict(),
-            "mtta": self.mtta.to_dict(),
-            "mttr": self.mttr.to_dict(),
-            "time_in_status": {p: self.time_in_status[p].to_dict() for p in PHASES},
-            "action_items": self.action_items.to_dict(),
-        }
-
-
-@dataclass(frozen=True)
-class Report:
-    today: date
-    since: datetime | None
-    until: datetime | None
-    by: str | None
-    overall: Group  # key "all"
-    groups: tuple[Group, ...]  # empty when by is None
-
-    def group(self, key: str) -> Group:
-        for group in self.groups:
-            if group.key == key:
-                return group
-        raise KeyError(key)
-
-
-# --- statistics -------------------------------------------------------------------------------
-
-
-def stat(values: Sequence[float]) -> Stat:
-    """n, mean, median and nearest-rank p90 of ``values`` (any order)."""
-    n = len(values)
-    if not n:
-        return Stat(0, None, None, None)
-    ordered = sorted(values)
-    middle = n // 2
-    median = ordered[middle] if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-    return Stat(n, math.fsum(ordered) / n, median, ordered[math.ceil(0.9 * n) - 1])
 
 
 # --- accumulation -----------------------------------------------------------------------------
@@ -212,104 +108,6 @@ class _Acc:
             time_in_status={p: stat(d[p]) for p in PHASES},
             action_items=ActionItems(*self.items),
         )
-
-
-def _time(value: Any) -> datetime | None:
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-        return parsed if parsed.tzinfo is not None else None
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value
-    return None
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
-
-
-def _new_state(text: str) -> str | None:
-    """The state a status event's text moves to: ``"Status a -> b"`` gives b, ``"Status: b"``
-    gives b, ``"Status: regressed to b"`` gives b, ``"Status: reopened"`` gives investigating."""
-    arrow = _ARROW.search(text)
-    if arrow:
-        return arrow.group(1).lower()
-    match = _STATUS_WORD.search(text)
-    if not match:
-        return None
-    word = match.group(1).lower()
-    if word == "regressed":
-        rest = re.search(r"regressed\s+to\s+([A-Za-z-]+)", text, re.IGNORECASE)
-        return rest.group(1).lower() if rest else None
-    return "investigating" if word == "reopened" else word
-
-
-def identified_at(timeline: Any) -> str | None:
-    """When the timeline says the cause was identified (for the per-file summaries)."""
-    moment = _identified_at(timeline)
-    return moment.isoformat() if moment else None
-
-
-def _identified_at(timeline: Any) -> datetime | None:
-    if not isinstance(timeline, list):
-        return None
-    for event in timeline:
-        if (
-            isinstance(event, dict)
-            and event.get("kind") == "status"
-            and isinstance(event.get("text"), str)
-            and "identified" in event["text"].lower()
-            and _new_state(event["text"]) == "identified"
-        ):
-            moment = _time(event.get("at"))
-            if moment is not None:
-                return moment
-    return None
-
-
-def _diff(end: datetime | None, start: datetime | None) -> float | None:
-    if end is None or start is None:
-        return None
-    seconds = (end - start).total_seconds()
-    return seconds if seconds >= 0 else None
-
-
-def _durations(data: dict[str, Any]) -> list[tuple[str, float]]:
-    """(metric, seconds) for a non-cancelled incident: RESPONSE metrics and PHASES times."""
-    started = _time(data.get("started_at"))
-    detected = _time(data.get("detected_at"))
-    acknowledged = _time(data.get("acknowledged_at"))
-    resolved = _time(data.get("resolved_at"))
-    out: list[tuple[str, float]] = []
-    for name, value in (
-        ("mttd", _diff(detected, started)),
-        ("mtta", _diff(acknowledged, detected)),
-        ("mttr", _diff(resolved, started)),
-    ):
-        if value is not None:
-            out.append((name, value))
-    milestones = (
-        ("investigating", _time(data.get("declared_at"))),
-        (
-            "identified",
-            _time(data["identified_at"])
-            if "identified_at" in data
-            else _identified_at(data.get("timeline")),
-        ),
-        ("mitigated", _time(data.get("mitigated_at"))),
-        ("resolved", resolved),
-        ("closed", _time(data.get("closed_at"))),
-    )
-    present = [(phase, moment) for phase, moment in milestones if moment is not None]
-    for (phase, start), (_, end) in pairwise(present):
-        value = _diff(end, start)
-        if value is not None:
-            out.append((phase, value))
-    return out
 
 
 def _group_keys(data: dict[str, Any], by: str | None, anchor: datetime | None) -> list[str]:
@@ -364,7 +162,7 @@ def compute(
     """The metrics of ``incidents`` (see the module docstring for every definition)."""
     if by is not None and by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r} (one of {', '.join(GROUPINGS)})")
-    since, until = _utc(since), _utc(until)
+    since, until = as_utc(since), as_utc(until)
     bounded = since is not None or until is not None
 
     tallies: dict[str, list[int]] = {}
@@ -379,7 +177,7 @@ def compute(
     for data in incidents:
         if not isinstance(data, dict):
             continue
-        anchor = _time(data.get("declared_at")) or _time(data.get("started_at"))
+        anchor = aware_time(data.get("declared_at")) or aware_time(data.get("started_at"))
         if anchor is None:
             if bounded:
                 continue
@@ -396,7 +194,7 @@ def compute(
         if not isinstance(status, str):
             status = None
         bucket = "open" if status in _OPEN else status if status in _FINAL else "other"
-        durations = [] if status == "cancelled" else _durations(data)
+        durations = [] if status == "cancelled" else incident_durations(data)
         incident_id = data.get("id")
         items = tallies.get(incident_id) if isinstance(incident_id, str) else None
         for acc in accs:
@@ -417,6 +215,3 @@ def compute(
         overall=overall.build(),
         groups=tuple(acc.build() for acc in ordered),
     )
-
-
-# --- renderers --------------------------------------------------------------------------------

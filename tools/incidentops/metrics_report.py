@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from incidentops.metrics import JSON_VERSION, Report
+from incidentops.metrics_model import JSON_VERSION, Report
 from incidentops.timeutil import minutes
 
 

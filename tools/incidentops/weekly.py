@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from incidentops.config import Config
-from incidentops.metrics import Stat, compute
+from incidentops.metrics import compute
+from incidentops.metrics_model import Stat
 from incidentops.timeutil import minutes, parse_time
 
 SERVICE_WINDOW = timedelta(days=30)
