@@ -63,6 +63,13 @@ def git_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(f"GIT_{who}_EMAIL", "bot@example.com")
 
 
+def git(cwd: Path, *args: str) -> str:
+    """Run git in ``cwd`` (raising on failure) and return its output, stripped."""
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
 # The GitHub world (fake API + repository with a bare origin) as a fixture for every test
 # module; imported last because it builds on the helpers above.
 from fakegithub import github_fake  # noqa: E402, F401

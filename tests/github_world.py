@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from conftest import REPO, copy_sample, run_cli
+from conftest import REPO, copy_sample, git, run_cli
 from fakegithub import FakeGitHub, fake_github
 
 # Copies of GitHub's documented example payloads (issues, issue_comment, push,
@@ -26,12 +26,6 @@ from fakegithub import FakeGitHub, fake_github
 FIXTURES = REPO / "tests" / "fixtures" / "github-webhooks"
 REPOSITORY = "acme/incidents"
 FORM_LABEL = "declare-incident"
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
-    ).stdout.strip()
 
 
 def payload(name: str) -> dict[str, Any]:

@@ -2,48 +2,36 @@
 
 from __future__ import annotations
 
-import subprocess
 import threading
 from pathlib import Path
 
 import git
 import pytest
 
+from conftest import git as run_git
 from incidentops.gitops import GitOpsError, NothingToCommit, commit, push_with_retry
 
 
-def _git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
-    ).stdout.strip()
-
-
 @pytest.fixture
-def origin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
-    for who in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{who}_NAME", "Test Bot")
-        monkeypatch.setenv(f"GIT_{who}_EMAIL", "bot@example.com")
+def origin(tmp_path: Path, git_env: None) -> Path:
     bare = tmp_path / "origin.git"
-    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
+    run_git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
     seed = tmp_path / "seed"
-    _git(tmp_path, "clone", "-q", str(bare), str(seed))
+    run_git(tmp_path, "clone", "-q", str(bare), str(seed))
     (seed / "log.txt").write_text("start\n")
     (seed / "items").mkdir()
     (seed / "items" / "0001.txt").write_text("seed\n")
-    _git(seed, "add", ".")
-    _git(seed, "commit", "-q", "-m", "seed")
-    _git(seed, "push", "-q", "origin", "HEAD:main")
+    run_git(seed, "add", ".")
+    run_git(seed, "commit", "-q", "-m", "seed")
+    run_git(seed, "push", "-q", "origin", "HEAD:main")
     return bare
 
 
 def _clone(origin: Path, name: str) -> Path:
     target = origin.parent / name
-    _git(origin.parent, "clone", "-q", str(origin), str(target))
-    _git(target, "config", "user.name", name)
-    _git(target, "config", "user.email", f"{name}@example.com")
+    run_git(origin.parent, "clone", "-q", str(origin), str(target))
+    run_git(target, "config", "user.name", name)
+    run_git(target, "config", "user.email", f"{name}@example.com")
     return target
 
 
@@ -60,9 +48,9 @@ def _declare(clone: Path, label: str) -> list[str]:
 def _origin_files(origin: Path) -> tuple[list[str], dict[str, str]]:
     check = origin.parent / "check"
     if check.exists():
-        _git(check, "pull", "-q")
+        run_git(check, "pull", "-q")
     else:
-        _git(origin.parent, "clone", "-q", str(origin), str(check))
+        run_git(origin.parent, "clone", "-q", str(origin), str(check))
     log = (check / "log.txt").read_text().splitlines()
     items = {p.name: p.read_text().strip() for p in (check / "items").glob("*.txt")}
     return log, items
@@ -72,14 +60,14 @@ def test_commit_records_message_author_and_only_the_paths(origin: Path) -> None:
     clone = _clone(origin, "alice")
     (clone / "log.txt").write_text("changed\n")
     (clone / "other.txt").write_text("staged but not ours\n")
-    _git(clone, "add", "other.txt")
+    run_git(clone, "add", "other.txt")
     sha = commit(clone, ["log.txt"], "INC-2026-0043: status identified", ("Alice", "a@x.org"))
     made = git.Repo(clone).commit(sha)
     assert made.message.strip() == "INC-2026-0043: status identified"
     assert (made.author.name, made.author.email) == ("Alice", "a@x.org")
     assert made.committer.name == "Test Bot"  # from the environment
     assert list(made.stats.files) == ["log.txt"]
-    assert "other.txt" in _git(clone, "diff", "--cached", "--name-only")  # still staged
+    assert "other.txt" in run_git(clone, "diff", "--cached", "--name-only")  # still staged
     with pytest.raises(NothingToCommit):
         commit(clone, ["log.txt"], "again")
 
@@ -98,7 +86,7 @@ def test_rejected_push_is_retried_on_the_fresh_tree(origin: Path) -> None:
         if not calls:  # bob declares between alice's sync and her push
             bob_paths = _declare(bob, "bob")
             commit(bob, bob_paths, "bob")
-            _git(bob, "push", "-q", "origin", "HEAD:main")
+            run_git(bob, "push", "-q", "origin", "HEAD:main")
         calls.append(1)
         return _declare(alice, "alice")
 
@@ -115,9 +103,9 @@ def test_retries_exhausted_raise(origin: Path) -> None:
 
     def attempt() -> list[str]:
         calls.append(1)
-        _git(bob, "pull", "-q")
+        run_git(bob, "pull", "-q")
         commit(bob, _declare(bob, f"bob{len(calls)}"), "bob")
-        _git(bob, "push", "-q", "origin", "HEAD:main")  # always first
+        run_git(bob, "push", "-q", "origin", "HEAD:main")  # always first
         return _declare(alice, "alice")
 
     with pytest.raises(GitOpsError, match="rejected 3 times"):

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import copy_sample, run_cli
+from conftest import copy_sample, git, run_cli
 from incidentops.loader import load_yaml
 
 IDENT = "INC-2026-0010"
@@ -22,28 +22,22 @@ POSTMORTEM = f"postmortems/2026/{IDENT}.md"
 ZWSP = "\u200b"
 
 
-def _git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
-    ).stdout.strip()
-
-
 @pytest.fixture
 def repo(tmp_path: Path, git_env: None) -> Path:
     """The sample committed in a fresh repository whose ``origin`` is a bare repository."""
     root = copy_sample(tmp_path / "repo")
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", ".")
-    _git(root, "commit", "-q", "-m", "sample")
-    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(tmp_path / "origin.git"))
-    _git(root, "remote", "add", "origin", str(tmp_path / "origin.git"))
-    _git(root, "push", "-q", "-u", "origin", "main")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "sample")
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(tmp_path / "origin.git"))
+    git(root, "remote", "add", "origin", str(tmp_path / "origin.git"))
+    git(root, "push", "-q", "-u", "origin", "main")
     return root
 
 
 def _origin_log(root: Path) -> list[str]:
     origin = root.parent / "origin.git"
-    return _git(origin, "log", "--format=%s", "main").splitlines()
+    return git(origin, "log", "--format=%s", "main").splitlines()
 
 
 def _load(root: Path, path: str = INCIDENT) -> dict[str, Any]:
@@ -78,7 +72,7 @@ class Life:
         after = _origin_log(self.root)
         assert after[1:] == before, "exactly one new commit on origin"
         assert re.fullmatch(rf"{IDENT}: \S.*", after[0]), after[0]
-        assert _git(self.root, "status", "--porcelain") == ""
+        assert git(self.root, "status", "--porcelain") == ""
         _validates(self.root)
         return result, _load(self.root)
 
@@ -167,7 +161,7 @@ def _declare(life: Life) -> None:
     assert len(set(data["roles"].values())) == 3
     assert "runbooks/checkout-api/high-error-rate.md" in data["runbooks"]
     assert _last_event(data)["kind"] == "declared"
-    head = _git(life.root, "log", "-1", "--format=%an <%ae>")
+    head = git(life.root, "log", "-1", "--format=%an <%ae>")
     assert head == "Tom Whitaker <tom.whitaker@example.com>"
 
 
@@ -257,17 +251,17 @@ def _postmortem_and_close(life: Life) -> None:
     # written where postmortems live, the draft is linked from its incident
     assert f"postmortem: {POSTMORTEM}" in (repo / INCIDENT).read_text(encoding="utf-8")
     assert f"{IDENT}: postmortem {POSTMORTEM}" in drafted.stdout
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", f"{IDENT}: postmortem draft")
-    _git(repo, "push", "-q", "origin", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", f"{IDENT}: postmortem draft")
+    git(repo, "push", "-q", "origin", "main")
     life.refused(
         "2026-11-23T13:00:00Z", "close", IDENT, expect="its postmortem is 'draft'", validates=False
     )
 
     path = repo / POSTMORTEM
     path.write_text(_fill_postmortem(path.read_text(encoding="utf-8")), encoding="utf-8")
-    _git(repo, "commit", "-q", "-am", f"{IDENT}: postmortem final")
-    _git(repo, "push", "-q", "origin", "main")
+    git(repo, "commit", "-q", "-am", f"{IDENT}: postmortem final")
+    git(repo, "push", "-q", "origin", "main")
     _validates(repo)
 
     _, data = life.ok("2026-11-23T13:00:00Z", "close", IDENT)

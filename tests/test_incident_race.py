@@ -4,45 +4,32 @@ twice, and what lands on ``origin`` validates."""
 
 from __future__ import annotations
 
-import subprocess
 import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import copy_sample, run_cli
+from conftest import copy_sample, git, run_cli
 from incidentops.loader import load_yaml
 
 SHARED = "INC-2026-0008"
 
 
-def _git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
-    ).stdout.strip()
-
-
 @pytest.fixture
-def origin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
-    for who in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{who}_NAME", "Test Bot")
-        monkeypatch.setenv(f"GIT_{who}_EMAIL", "bot@example.com")
+def origin(tmp_path: Path, git_env: None) -> Path:
     bare = tmp_path / "origin.git"
-    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
     seed = copy_sample(tmp_path / "seed")
-    _git(seed, "init", "-q", "-b", "main")
-    _git(seed, "add", ".")
-    _git(seed, "commit", "-q", "-m", "sample")
-    _git(seed, "push", "-q", str(bare), "main")
+    git(seed, "init", "-q", "-b", "main")
+    git(seed, "add", ".")
+    git(seed, "commit", "-q", "-m", "sample")
+    git(seed, "push", "-q", str(bare), "main")
     return bare
 
 
 def _clone(origin: Path, name: str) -> Path:
     target = origin.parent / name
-    _git(origin.parent, "clone", "-q", str(origin), str(target))
+    git(origin.parent, "clone", "-q", str(origin), str(target))
     return target
 
 
@@ -99,7 +86,7 @@ def test_concurrent_declares_and_updates_lose_nothing(origin: Path) -> None:
     for who in clones:  # each person's notes in the order they were written
         assert [t for t in notes if t.startswith(who)] == [f"{who} note {n}" for n in range(3)]
 
-    log = _git(check, "log", "--format=%s", "main").splitlines()
+    log = git(check, "log", "--format=%s", "main").splitlines()
     assert len(log) == 13
     assert sorted(log[:12]) == sorted(
         [f"{ident}: declared SEV3" for ident in new] + [f"{SHARED}: timeline note"] * 6
