@@ -140,3 +140,14 @@ def _change(
             _git(commit, push, actor, c.people),
         )
     _print(outcome)
+
+
+def format_option(*choices: str, default: str | None = None) -> Callable[..., Any]:
+    """``--format`` (into ``fmt``) with ``choices``; the default is the first unless given."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=default or choices[0],
+        show_default=True,
+    )

@@ -7,7 +7,7 @@ import json
 
 import click
 
-from incidentops.cli_common import _errors, _setup, repo_option
+from incidentops.cli_common import _errors, _setup, format_option, repo_option
 
 
 def register(main: click.Group) -> None:
@@ -32,13 +32,7 @@ def actions() -> None:
 @click.option("--due-within", "within", metavar="DAYS", help="Only items due in DAYS (e.g. 7d).")
 @click.option("--owner", help="Only this person's items (a handle).")
 @click.option("--all", "everything", is_flag=True, help="Include done and won't-do items.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-)
+@format_option("text", "json", "markdown")
 @repo_option
 def list_actions(
     overdue: bool,
@@ -87,13 +81,7 @@ def report() -> None:
 
 @report.command()
 @click.option("--until", "until", help="End of the week (default now).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="markdown",
-    show_default=True,
-)
+@format_option("text", "markdown", "json", default="markdown")
 @repo_option
 def weekly(until: str | None, fmt: str, repo: str | None) -> None:
     """The week in incidents: opened and resolved, MTTD/MTTA/MTTR, action items done and

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from incidentops.cli_common import _at, _errors, _people, _setup, repo_option
+from incidentops.cli_common import _at, _errors, _people, _setup, format_option, repo_option
 from incidentops.cli_records import _facts_of
 
 if TYPE_CHECKING:
@@ -52,13 +52,7 @@ def draft(ident: str, output: str | None, repo: str | None) -> None:
 @click.option("--since", help="Declared at or after (RFC 3339 or '90d ago').")
 @click.option("--until", help="Declared before.")
 @click.option("--by", type=click.Choice(["severity", "service", "month"]), help="Group by.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-)
+@format_option("text", "json", "markdown")
 @repo_option
 def metrics(
     since: str | None, until: str | None, by: str | None, fmt: str, repo: str | None

@@ -36,20 +36,18 @@ def _posted(run: Run, since: datetime) -> set[tuple[str, str, str]]:
         "GET recent issue comments",
         lambda: list(run.api.repo.get_issues_comments(since=when)),
     )
-    seen = set()
-    for comment in comments:
-        if not run.api.ours(comment.user):
-            continue
-        for kind, attributes in markers(comment.body):
-            if kind == "remind":
-                seen.add(
-                    (
-                        attributes.get("id", ""),
-                        attributes.get("kind", ""),
-                        attributes.get("key", ""),
-                    )
-                )
-    return seen
+    return _reminders_in(run, comments)
+
+
+def _reminders_in(run: Run, comments: list[Any]) -> set[tuple[str, str, str]]:
+    """(incident, kind, key) of the reminders among ``comments`` the bot wrote."""
+    return {
+        (a.get("id", ""), a.get("kind", ""), a.get("key", ""))
+        for c in comments
+        if run.api.ours(c.user)
+        for kind, a in markers(c.body)
+        if kind == "remind"
+    }
 
 
 LATE_POSTMORTEM_WINDOW = timedelta(days=30)
@@ -90,13 +88,7 @@ def _posted_on(run: Run, reminder: Reminder) -> set[tuple[str, str, str]]:
         f"GET comments of #{reminder.issue} since {when:%Y-%m-%d %H:%M}",
         lambda: list(run.api.repo.get_issue(reminder.issue).get_comments(since=when)),
     )
-    return {
-        (a.get("id", ""), a.get("kind", ""), a.get("key", ""))
-        for c in comments
-        if run.api.ours(c.user)
-        for kind, a in markers(c.body)
-        if kind == "remind"
-    }
+    return _reminders_in(run, comments)
 
 
 def _late_postmortems(run: Run, incidents: list[dict[str, Any]], statuses: dict[str, Any]) -> int:
