@@ -95,7 +95,6 @@ def _late_postmortems(run: Run, incidents: list[dict[str, Any]], statuses: dict[
     """One reminder on each open postmortem pull request that fell due in the last 30 days
     (older ones are in validate's postmortem-overdue and the rollup): two reads each."""
     from incidentops.github.postmortems import branch_of
-    from incidentops.github.text import has_marker
 
     wanted: list[Reminder] = []
     posted: set[tuple[str, str, str]] = set()
@@ -107,13 +106,8 @@ def _late_postmortems(run: Run, incidents: list[dict[str, Any]], statuses: dict[
         if pull is None or pull.state != "open":
             continue  # no pull request (the reconcile opens it) or merged/closed
         key = (ident, "postmortem", due_on)
-        tag = marker("remind", id=ident, kind="postmortem", key=due_on)
-        comments = run.api.comments(pull.number)
-        if run.api.find_comment(pull.number, tag.__eq__, comments) or any(
-            has_marker(c.body, "remind", id=ident, kind="postmortem")
-            for c in comments
-            if run.api.ours(c.user)
-        ):
+        made = _reminders_in(run, run.api.comments(pull.number))
+        if any(found[:2] == (ident, "postmortem") for found in made):
             posted.add(key)
         wanted.append(
             Reminder(
