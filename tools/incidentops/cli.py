@@ -15,7 +15,29 @@ from incidentops import __version__
 from incidentops.kinds import KINDS
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The root group: an unexpected error is one line (exit 70, EX_SOFTWARE), never a
+    traceback in an on-call engineer's terminal or a workflow log; INCIDENTOPS_DEBUG=1 shows
+    the traceback for a bug report."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("INCIDENTOPS_DEBUG"):
+                raise
+            detail = " ".join(str(exc).split())[:200]
+            click.echo(
+                f"Error: internal error ({type(exc).__name__}: {detail}); nothing more was "
+                "changed. Run again with INCIDENTOPS_DEBUG=1 for the traceback and report it.",
+                err=True,
+            )
+            ctx.exit(70)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="incidentops")
 def main() -> None:
     """Incident management out of a Git repository."""

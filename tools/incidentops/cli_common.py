@@ -34,6 +34,25 @@ class Failure(click.ClickException):
     exit_code = 2
 
 
+class PersonText(click.ParamType):  # type: ignore[type-arg]
+    """Free text a person types: stored exactly (CRLF made LF), or refused while the options
+    are parsed, naming the option, when it holds a character no YAML file can hold."""
+
+    name = "text"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from incidentops.holdable import people_text, unholdable
+
+        text = people_text(str(value))
+        reason = unholdable(text)
+        if reason:
+            self.fail(reason, param, ctx)
+        return text
+
+
+TEXT = PersonText()
+
+
 @contextmanager
 def _errors() -> Iterator[None]:
     """The core's typed errors become one line on stderr and exit 2. The edges' error types
@@ -66,14 +85,26 @@ def _setup(repo: str | None) -> tuple[Path, Config, datetime]:
     return root, config, now()
 
 
-def _at(text: str | None, now: datetime) -> datetime:
-    from incidentops.when import parse_when
+def _at(text: str | None, now: datetime, option: str = "--at") -> datetime:
+    from incidentops.when import TimeError, parse_when
 
-    return parse_when(text, now) if text else now
+    try:
+        return parse_when(text, now) if text else now
+    except TimeError as exc:
+        raise Failure(f"{option}: {exc}") from None
 
 
 def _actor(given: str | None) -> str | None:
     return given or os.environ.get("INCIDENTOPS_ACTOR") or None
+
+
+def known_actor(who: str | None, people: dict[str, Any]) -> None:
+    """Refuse an actor who is not a person in oncall/people.yaml: the file would not validate."""
+    if who is None or who in people:
+        return
+    source = "INCIDENTOPS_ACTOR" if who == os.environ.get("INCIDENTOPS_ACTOR") else "--actor"
+    shown = who if len(who) <= 40 else who[:37] + "..."
+    raise Failure(f"{source}: {shown!r} is not a handle in oncall/people.yaml")
 
 
 def _git(commit: bool, push: bool, actor: str | None, people: dict[str, Any]) -> GitOptions:
@@ -132,6 +163,7 @@ def _change(
     with _errors():
         root, config, now = _setup(repo)
         c = Context(root, config, now, _people(root, config))
+        known_actor(actor, c.people)
         outcome = operations.change(
             root,
             ident.upper(),

@@ -91,7 +91,7 @@ def weekly(until: str | None, fmt: str, repo: str | None) -> None:
 
     with _errors():
         root, config, now = _setup(repo)
-        end = _at(until, now) if until else now
+        end = _at(until, now, "--until") if until else now
         week = build(root, config, end)
     if fmt == "json":
         click.echo(json.dumps(week.to_dict(), indent=2))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from incidentops.cli_common import (
+    TEXT,
     Context,
     _actor,
     _at,
@@ -33,7 +34,7 @@ def register(main: click.Group) -> None:
 @click.command()
 @click.argument("ident", metavar="ID")
 @click.argument("state")
-@click.option("--note", help="Why, for the timeline.")
+@click.option("--note", type=TEXT, help="Why, for the timeline.")
 @at_option
 @changing
 def status(
@@ -64,8 +65,8 @@ def status(
 @click.command()
 @click.argument("ident", metavar="ID")
 @click.option("--kind", required=True, help="alert, action, finding, communication, note, ...")
-@click.option("--text", required=True, help="What happened, was decided or was tried.")
-@click.option("--result", help="For actions: what happened when it was tried.")
+@click.option("--text", type=TEXT, required=True, help="What happened, was decided or was tried.")
+@click.option("--result", type=TEXT, help="For actions: what happened when it was tried.")
 @at_option
 @changing
 def timeline(
@@ -96,7 +97,7 @@ def timeline(
 @click.command()
 @click.argument("ident", metavar="ID")
 @click.argument("level")
-@click.option("--reason", required=True, help="Why the severity changes.")
+@click.option("--reason", type=TEXT, required=True, help="Why the severity changes.")
 @changing
 def severity(
     ident: str,
@@ -154,7 +155,7 @@ def role(
 
 @click.command()
 @click.argument("ident", metavar="ID")
-@click.option("--summary", required=True, help="What fixed it, for the timeline.")
+@click.option("--summary", type=TEXT, required=True, help="What fixed it, for the timeline.")
 @at_option
 @changing
 def resolve(
@@ -193,7 +194,7 @@ def close(ident: str, actor: str | None, commit: bool, push: bool, repo: str | N
 
 @click.command()
 @click.argument("ident", metavar="ID")
-@click.option("--reason", required=True, help="Why (a false alarm, a duplicate of ...).")
+@click.option("--reason", type=TEXT, required=True, help="Why (a false alarm, a duplicate of ...).")
 @changing
 def cancel(
     ident: str, reason: str, actor: str | None, commit: bool, push: bool, repo: str | None

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from incidentops.cli_common import (
+    TEXT,
     _actor,
     _at,
     _errors,
@@ -19,6 +20,7 @@ from incidentops.cli_common import (
     _setup,
     at_option,
     changing,
+    known_actor,
     repo_option,
 )
 
@@ -31,7 +33,7 @@ def register(main: click.Group) -> None:
 
 
 @click.command()
-@click.option("--title", required=True, help="What is broken, in a line.")
+@click.option("--title", type=TEXT, required=True, help="What is broken, in a line.")
 @click.option("--severity", "level", help="SEV1..SEV4 or P0..P3 (else from --indicator).")
 @click.option(
     "--indicator",
@@ -44,7 +46,7 @@ def register(main: click.Group) -> None:
 )
 @click.option("--service", "services", multiple=True, required=True, help="Affected service.")
 @click.option("--alert", "alerts", multiple=True, help="Alert that fired (links runbooks).")
-@click.option("--summary", help="What is known so far.")
+@click.option("--summary", type=TEXT, help="What is known so far.")
 @click.option("--started-at", "started", help="When it started (default: unknown).")
 @click.option("--commander", help="Handle of the incident commander (default: on call).")
 @at_option
@@ -96,7 +98,8 @@ def declare(
         )
         runbooks = core.runbooks_for(list(services), list(alerts), records(root, config, "runbook"))
         who = _actor(actor)
-        started_at = _at(started, now) if started else None
+        known_actor(who, oncall.people)
+        started_at = _at(started, now, "--started-at") if started else None
         declaration: dict[str, core.Declaration] = {}
 
         def build(ident: str) -> dict[str, Any]:
@@ -147,7 +150,7 @@ def declare(
 @click.command()
 @click.argument("ident", metavar="ID")
 @click.option("--audience", type=click.Choice(["internal", "customer", "executive"]), required=True)
-@click.option("--message", required=True, help="The update in a sentence or two.")
+@click.option("--message", type=TEXT, required=True, help="The update in a sentence or two.")
 @click.option("--status", "state", help="Status to report (default: the incident's).")
 @changing
 def update(
@@ -169,6 +172,7 @@ def update(
     with _errors():
         root, config, now = _setup(repo)
         people = _people(root, config)
+        known_actor(who, people)
         outcome = operations.change(
             root,
             ident.upper(),
@@ -264,7 +268,7 @@ def list_incidents(
     with _errors():
         root, config, now = _setup(repo)
         wanted = severity_of(config, level).level if level else None
-        start = _at(since, now) if since else None
+        start = _at(since, now, "--since") if since else None
     rows = []
     for info in _facts_of(root, "incident")[0]:
         declared = parse_time(info.get("declared_at"))

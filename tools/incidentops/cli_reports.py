@@ -64,8 +64,8 @@ def metrics(
 
     with _errors():
         root, _, now = _setup(repo)
-        start: datetime | None = _at(since, now) if since else None
-        end: datetime | None = _at(until, now) if until else None
+        start: datetime | None = _at(since, now, "--since") if since else None
+        end: datetime | None = _at(until, now, "--until") if until else None
     incidents, postmortems = _facts_of(root, "incident", "postmortem")
     report = core.compute(incidents, postmortems, now.date(), start, end, by)
     render = {

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from incidentops.config import Config, Severity
+from incidentops.holdable import people_text, unholdable
 from incidentops.patch import Patch
 from incidentops.timeutil import parse_time
 
@@ -121,6 +122,13 @@ def timeline_event(
 
 
 def clean_text(value: str, what: str) -> str:
+    """People's text as stored: CRLF made LF; one line has its runs of white space made one
+    space; several lines keep every character but lose white space at both ends. Text holding
+    a character no YAML file can hold (NUL, a lone surrogate...) is refused, naming it."""
+    reason = unholdable(value)
+    if reason:
+        raise LifecycleError(f"{what}: {reason}")
+    value = people_text(value)
     cleaned = " ".join(value.split()) if "\n" not in value else value.strip()
     if not cleaned:
         raise LifecycleError(f"{what} is empty")

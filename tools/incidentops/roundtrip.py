@@ -17,21 +17,15 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.emitter import Emitter
-from ruamel.yaml.nodes import ScalarNode
-from ruamel.yaml.resolver import VersionedResolver
-from ruamel.yaml.scalarstring import (
-    DoubleQuotedScalarString,
-    LiteralScalarString,
-    SingleQuotedScalarString,
-)
+from ruamel.yaml.scalarstring import ScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from incidentops import schemas
+from incidentops.linemerge import carry_over
+from incidentops.loader import LoadProblem, load_yaml
 from incidentops.patch import Op, Patch
+from incidentops.scalars import Resolver, UnholdableText, restyled, styled
 
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_STR = "tag:yaml.org,2002:str"
 _KEY_LINE = re.compile(r"( *)[^\s#-][^#]*:\s*(#.*)?\Z")  # "key:" opening a block collection
 _ITEM_LINE = re.compile(r"( *)-( +)\S")
 
@@ -40,21 +34,9 @@ class PatchError(ValueError):
     """A patch that does not fit the document (appending to a non-list...)."""
 
 
-class _Resolver(VersionedResolver):
-    """YAML 1.2 without the timestamp extension: times stay strings, as in our loader."""
-
-    @property
-    def versioned_resolver(self) -> Any:
-        table = super().versioned_resolver
-        return {
-            first: [(tag, regexp) for tag, regexp in pairs if tag != _TIMESTAMP]
-            for first, pairs in table.items()
-        }
-
-
 def yaml_for(text: str) -> YAML:
     yaml = YAML(typ="rt")
-    yaml.Resolver = _Resolver
+    yaml.Resolver = Resolver
     yaml.preserve_quotes = True
     yaml.width = 1_000_000  # never re-wrap a long line
     mapping, sequence, offset = detect_indent(text)
@@ -93,6 +75,8 @@ def detect_indent(text: str) -> tuple[int, int, int]:
 
 
 def patch_yaml(text: str, patch: Patch, kind: str) -> str:
+    """``text`` with ``patch`` applied: only the lines the patch changes are rewritten, and the
+    result is read back to check it holds exactly what the patch says."""
     yaml = yaml_for(text)
     try:
         data = yaml.load(text)
@@ -100,11 +84,50 @@ def patch_yaml(text: str, patch: Patch, kind: str) -> str:
         raise PatchError(f"cannot parse the file to edit it: {exc}") from None
     if data is None:
         data = CommentedMap()
+    before = _dump(yaml, data)
     for op in patch.ops:
         _apply(data, op, kind)
+    after = _dump(yaml, data)
+    expected = _plain(data)
+    merged = carry_over(text, before, after)
+    if merged != after and _reads(merged) == expected:
+        return merged
+    if _reads(after) != expected:
+        raise PatchError("the edit cannot be written so that it reads back the same")
+    return after
+
+
+def _dump(yaml: YAML, data: Any) -> str:
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()
+
+
+def _reads(text: str) -> Any:
+    try:
+        return load_yaml(text).value
+    except LoadProblem:
+        return _UNREADABLE
+
+
+_UNREADABLE = object()
+
+
+def _plain(value: Any) -> Any:
+    """Round-trip nodes as the plain values our loader would read."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, ScalarString):
+        return str(value)
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    return value
 
 
 def _apply(data: Any, op: Op, kind: str) -> None:
@@ -133,15 +156,15 @@ def _apply(data: Any, op: Op, kind: str) -> None:
     if op.action == "set":
         if isinstance(parent, CommentedMap) and isinstance(last, str):
             if last in parent:
-                parent[last] = _replacement(parent[last], op.value)
+                parent[last] = _replacement(parent[last], op.value, where)
             else:
-                _insert(parent, last, _node(op.value), _order(kind, op.path[:-1]))
+                _insert(parent, last, _node(op.value, where), _order(kind, op.path[:-1]))
         elif (
             isinstance(parent, CommentedSeq)
             and isinstance(last, int)
             and -len(parent) <= last < len(parent)
         ):
-            parent[last] = _replacement(parent[last], op.value)
+            parent[last] = _replacement(parent[last], op.value, where)
         else:
             raise PatchError(f"set {where}: no such place in the file")
     elif op.action == "append":
@@ -150,13 +173,13 @@ def _apply(data: Any, op: Op, kind: str) -> None:
         target = parent.get(last) if isinstance(parent, CommentedMap) else None
         if not isinstance(target, CommentedSeq):
             raise PatchError(f"append {where}: not a list")
-        _append(target, _node(op.value))
+        _append(target, _node(op.value, where))
     elif op.action == "insert":
         if not (isinstance(parent, CommentedSeq) and isinstance(last, int)):
             raise PatchError(f"insert {where}: not a list")
         if not 0 <= last <= len(parent):
             raise PatchError(f"insert {where}: no such place in the file")
-        parent.insert(last, _node(op.value))
+        parent.insert(last, _node(op.value, where))
     elif op.action == "delete":
         if (isinstance(parent, CommentedMap) and last in parent) or (
             isinstance(parent, CommentedSeq)
@@ -168,42 +191,33 @@ def _apply(data: Any, op: Op, kind: str) -> None:
         raise PatchError(f"unknown patch action {op.action!r}")
 
 
-def _replacement(old: Any, value: Any) -> Any:
+def _replacement(old: Any, value: Any, where: str) -> Any:
     """``value``, quoted the way the person quoted the value it replaces."""
     if old == value and (type(value) is type(old) or isinstance(old, str)):
         return old
-    if isinstance(value, str) and "\n" not in value:
-        if isinstance(old, DoubleQuotedScalarString):
-            return DoubleQuotedScalarString(value)
-        if isinstance(old, SingleQuotedScalarString):
-            return SingleQuotedScalarString(value)
-    return _node(value)
+    if isinstance(value, str):
+        try:
+            return restyled(old, value)
+        except UnholdableText as exc:
+            raise PatchError(f"{where}: {exc}") from None
+    return _node(value, where)
 
 
-_EMITTER = Emitter(None)
-_RESOLVERS = (_Resolver(version=(1, 2)), VersionedResolver(version=(1, 1)))
-
-
-def _node(value: Any) -> Any:
-    """Plain values as round-trip nodes: block collections, strings quoted only if needed."""
+def _node(value: Any, where: str) -> Any:
+    """Plain values as round-trip nodes: block collections, strings in the first style that
+    reads back exactly (plain, a literal block for several lines, else double quotes)."""
     if isinstance(value, dict):
         mapping = CommentedMap()
         for key, item in value.items():
-            mapping[key] = _node(item)
+            mapping[key] = _node(item, f"{where}.{key}")
         return mapping
     if isinstance(value, list | tuple):
-        return CommentedSeq(_node(item) for item in value)
-    if isinstance(value, str) and not isinstance(
-        value, DoubleQuotedScalarString | SingleQuotedScalarString
-    ):
-        if "\n" in value.rstrip("\n"):
-            return LiteralScalarString(value)
-        analysis = _EMITTER.analyze_scalar(value)
-        readers_agree = all(
-            str(r.resolve(ScalarNode, value, (True, False))) == _STR for r in _RESOLVERS
-        )
-        if not (analysis.allow_flow_plain and analysis.allow_block_plain and readers_agree):
-            return DoubleQuotedScalarString(value)
+        return CommentedSeq(_node(item, f"{where}[{i}]") for i, item in enumerate(value))
+    if isinstance(value, str) and not isinstance(value, ScalarString):
+        try:
+            return styled(value)
+        except UnholdableText as exc:
+            raise PatchError(f"{where}: {exc}") from None
     return value
 
 

@@ -41,7 +41,10 @@ def calendar(name: str, shifts: Iterable[Shift], stamp: datetime) -> bytes:
 def _local(moment: datetime, schedule: Schedule) -> datetime:
     """In the schedule's zone, unless that local time happens twice (clocks going back): a
     time with a TZID means its first occurrence (RFC 5545 3.3.5), so the second is in UTC."""
-    value = moment.astimezone(schedule.zone)
+    try:
+        value = moment.astimezone(schedule.zone)
+    except OverflowError:  # a local date outside the years 1..9999
+        return moment.astimezone(UTC)
     if value.replace(fold=1 - value.fold).utcoffset() != value.utcoffset():
         return moment.astimezone(UTC)
     return value

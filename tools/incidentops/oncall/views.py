@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from incidentops.oncall.engine import OnCall, Segment
@@ -13,14 +13,23 @@ from incidentops.oncall.model import Schedule
 from incidentops.timeutil import minutes
 
 
+def in_zone(moment: datetime, schedule: Schedule) -> datetime:
+    """``moment`` in the schedule's time zone; in UTC where the local date would fall outside
+    the years 1..9999 (an override valid "from year 1 to 9999" validates and must still show)."""
+    try:
+        return moment.astimezone(schedule.zone)
+    except OverflowError:
+        return moment.astimezone(UTC)
+
+
 def local(moment: datetime, schedule: Schedule) -> str:
     """``Mon 2026-11-23 06:00 GMT`` in the schedule's time zone."""
-    value = moment.astimezone(schedule.zone)
+    value = in_zone(moment, schedule)
     return value.strftime("%a %Y-%m-%d %H:%M ") + (value.tzname() or "")
 
 
 def iso(moment: datetime, schedule: Schedule) -> str:
-    return moment.astimezone(schedule.zone).isoformat()
+    return in_zone(moment, schedule).isoformat()
 
 
 def hours(delta: timedelta) -> str:
