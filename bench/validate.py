@@ -893,6 +893,10 @@ def plan_incidents(world: World, count: int, n_postmortems: int) -> list[Inciden
                 if incident.severity in ("SEV1", "SEV2")
                 else rng.choice(["final", "in-review"])
             )
+        elif incident.times["resolved_at"] < NOW - timedelta(days=2):
+            # resolved before the shortest postmortem deadline (2 days): its postmortem is
+            # final (else validate rightly reports it overdue, rule postmortem-overdue)
+            incident.pm_status = "final"
         else:
             incident.pm_status = rng.choice(["draft", "in-review"])
     # closed SEV1/SEV2 without a postmortem are impossible by construction (all are chosen)
