@@ -25,7 +25,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
@@ -48,13 +47,21 @@ PERMISSION_OF_ROLE = {
 }
 
 
+# The test suite's "now" (a Monday), which the fake stamps created/updated times with unless a
+# test moves its clock with ``FakeGitHub.set_time``; conftest gives the console script the same
+# moment as INCIDENTOPS_NOW. Never the wall clock: a stamp from the real "now" would make what
+# the code under test decides depend on the day the suite runs.
+FIXED_NOW = "2026-11-23T12:00:00Z"
 _CLOCK: list[str] = []  # set by FakeGitHub.set_time: the time the fake stamps things with
 
 
 def _now() -> str:
-    if _CLOCK:
-        return _CLOCK[-1]
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _CLOCK[-1] if _CLOCK else FIXED_NOW
+
+
+def reset_clock() -> None:
+    """The fake's clock back at ``FIXED_NOW`` (every test starts there)."""
+    _CLOCK.clear()
 
 
 class HTTPError(Exception):
@@ -175,7 +182,7 @@ class FakeGitHub:
         return self
 
     def stop(self) -> None:
-        _CLOCK.clear()
+        reset_clock()
         for client in self._clients:
             client.close()
         self._clients.clear()
@@ -188,9 +195,9 @@ class FakeGitHub:
             self._thread = None
 
     def set_time(self, stamp: str | None) -> None:
-        """Stamp created/updated times with ``stamp`` (RFC 3339, Z) instead of the real
-        clock, for tests that simulate time with INCIDENTOPS_NOW; None goes back."""
-        _CLOCK.clear()
+        """Stamp created/updated times with ``stamp`` (RFC 3339, Z) instead of ``FIXED_NOW``,
+        for tests that simulate time with INCIDENTOPS_NOW; None goes back to ``FIXED_NOW``."""
+        reset_clock()
         if stamp:
             _CLOCK.append(stamp)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from conftest import REPO, copy_sample, git, run_cli
+from conftest import FIXED_NOW, REPO, clock_env, copy_sample, git, run_cli
 from fakegithub import FakeGitHub, fake_github
 
 # Copies of GitHub's documented example payloads (issues, issue_comment, push,
@@ -184,14 +184,14 @@ class World:
         event_name: str,
         *args: str,
         cwd: Path | None = None,
-        now: str | None = None,
+        now: str = FIXED_NOW,
     ) -> subprocess.CompletedProcess[str]:
+        """The console script as an Actions step, its clock at ``now`` (the fake API's clock is
+        the test's to move: ``scheduled`` moves both)."""
         self.events += 1
         path = self.tmp / f"event-{self.events}.json"
         path.write_text(json.dumps(event), encoding="utf-8")
-        env = self.env(event_name, path)
-        if now:
-            env["INCIDENTOPS_NOW"] = now
+        env = {**self.env(event_name, path), **clock_env(now)}
         return run_cli("github", command, *args, cwd=cwd or self.root, env=env)
 
     def scheduled(self, command: str, now: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -4,11 +4,13 @@ incident, from the daily reconcile — exactly one pull request, however they ra
 from __future__ import annotations
 
 import concurrent.futures
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 import yaml
 
+from conftest import FIXED_NOW
 from github_world import REPOSITORY, World, git
 
 INCIDENT = "incidents/2026/INC-2026-0010.yaml"
@@ -40,8 +42,11 @@ def test_resolve_opens_the_postmortem_pull_request_in_the_same_job(
     assert pull.head == BRANCH and pull.base == "main"
     issue = world.issue(pull.number)
     assert issue.title == "Postmortem: INC-2026-0010 Checkout API returning 500s"
+    # resolved when the comment was made (the fake stamps it at FIXED_NOW), plus a SEV2's five
+    # days: 2026-11-28, whatever day the suite runs on
+    due = date.fromisoformat(FIXED_NOW[:10]) + timedelta(days=5)
     assert (
-        "Due 2026-11-28" in issue.body
+        f"Due {due.isoformat()}" in issue.body
         and "<!-- incidentops:postmortem id=INC-2026-0010 -->" in issue.body
     )
     assert set(issue.labels) == {"postmortem", "severity:SEV2"}

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from conftest import run_cli
+from conftest import FIXED_NOW, run_cli
 
-NOW = datetime.fromisoformat("2026-11-23T12:00:00+00:00")
+NOW = datetime.fromisoformat(FIXED_NOW)  # the clock run_cli gives the console script
 PAYMENTS = Path("oncall/schedules/payments-primary.yaml")
 PLATFORM = Path("oncall/schedules/platform-primary.yaml")
 

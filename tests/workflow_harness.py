@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from conftest import FIXED_NOW, REPO
+from conftest import FIXED_NOW, REPO, clock_env
 
 VENV_BIN = str(Path(sys.executable).parent)
 
@@ -288,7 +288,10 @@ def run_job(
     tmp: Path,
     extra_env: dict[str, str],
     github: dict[str, Any] | None = None,
+    now: str = FIXED_NOW,
 ) -> JobRun:
+    """Run ``job_id`` of ``workflow_name`` for the event; every step's clock is at ``now``
+    (``INCIDENTOPS_NOW``, git's dates: see ``conftest.clock_env``), never the wall clock."""
     workflow = load(workflow_name)
     if not triggered(workflow, event_name, event):
         return JobRun(False, f"{workflow_name} is not triggered by {event_name}")
@@ -343,7 +346,7 @@ def run_job(
             "GITHUB_STEP_SUMMARY": str(summary),
             "RUNNER_TEMP": str(tmp),
             "PATH": VENV_BIN + os.pathsep + os.environ.get("PATH", ""),
-            "INCIDENTOPS_NOW": FIXED_NOW,
+            **clock_env(now),
             "NO_COLOR": "1",
         }
     )
