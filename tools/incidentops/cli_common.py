@@ -46,7 +46,9 @@ class PersonText(click.ParamType):  # type: ignore[type-arg]
         text = people_text(str(value))
         reason = unholdable(text)
         if reason:
-            self.fail(reason, param, ctx)
+            # one line, like every other refusal (click's usage error adds usage and a hint)
+            option = param.opts[0] if param is not None and param.opts else "the text"
+            raise Failure(f"Invalid value for '{option}': {reason}; nothing was changed")
         return text
 
 

@@ -145,6 +145,14 @@ class Change:
 def set_status(
     data: dict[str, Any], target: str, at: datetime, actor: str | None, note: str | None = None
 ) -> Change:
+    """Move to ``target``; an empty or absent ``note`` is no note."""
+    return _move(data, target, at, actor, clean_text(note, "the note") if note else None)
+
+
+def _move(
+    data: dict[str, Any], target: str, at: datetime, actor: str | None, note: str | None
+) -> Change:
+    """The transition itself; ``note`` is already people's text as stored (cleaned once)."""
     current = str(data.get("status"))
     if target not in (*ORDER, "cancelled"):
         raise LifecycleError(f"unknown status {target!r} (one of {', '.join(ORDER)}, cancelled)")
@@ -161,13 +169,14 @@ def set_status(
         ("mitigated", "investigating"): "regressed to investigating",
         ("resolved", "investigating"): "reopened",
     }.get((current, target), target)
-    text = f"Status: {verb}" + (f" — {clean_text(note, 'the note')}" if note else "")
+    text = f"Status: {verb}" + (f" — {note}" if note else "")
     timeline_event(patch, data, at, "status", actor, text)
     return Change(patch, f"{data.get('id')}: status {target}", [])
 
 
 def resolve(data: dict[str, Any], summary: str, at: datetime, actor: str | None) -> Change:
-    change = set_status(data, "resolved", at, actor, summary)
+    # the summary is required: an empty one is refused, not dropped as an absent note is
+    change = _move(data, "resolved", at, actor, clean_text(summary, "the summary"))
     change.summary = f"{data.get('id')}: resolved"
     return change
 
@@ -194,7 +203,7 @@ def close(
 
 
 def cancel(data: dict[str, Any], reason: str, at: datetime, actor: str | None) -> Change:
-    return set_status(data, "cancelled", at, actor, clean_text(reason, "the reason"))
+    return _move(data, "cancelled", at, actor, clean_text(reason, "the reason"))
 
 
 def link_postmortem(data: dict[str, Any], path: str) -> Change:

@@ -64,25 +64,21 @@ def is_command(body: str) -> bool:
 
 
 def parse(body: str) -> Command:
-    stripped = body.strip().replace("\r\n", "\n")
-    first, _, rest = stripped.partition("\n")
-    word, _, args = first.partition(" ")
+    """The command word and the text after it, the lines below included exactly as typed
+    (a paragraph break, an indented line); only the ends are trimmed and GitHub's CRLF made
+    LF. How the text is stored (a one-line text's spaces folded) is the core's to decide."""
+    word, text = _split(body.replace("\r\n", "\n"))
     name = word[1:].lower()
     if name not in USAGE:
         raise CommandError(f"unknown command {word[:40]!r}")
-    text = args.strip()
-    if rest.strip():
-        text = f"{text}\n{rest.strip()}" if text else rest.strip()
     return Command(name, text)
 
 
 def _split(text: str) -> tuple[str, str]:
-    head, _, tail = text.strip().partition("\n")
-    word, _, remainder = head.partition(" ")
-    remainder = remainder.strip()
-    if tail.strip():
-        remainder = f"{remainder}\n{tail.strip()}" if remainder else tail.strip()
-    return word.strip(), remainder
+    """The first word and everything after it, with the ends trimmed."""
+    stripped = text.strip()
+    word = stripped.split(maxsplit=1)[0] if stripped else ""
+    return word, stripped[len(word) :].strip()
 
 
 def _need(value: str, what: str, command: str) -> str:

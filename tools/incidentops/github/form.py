@@ -142,11 +142,16 @@ def sections(form: Form, body: str) -> dict[str, str]:
 
 def parse(form: Form, title: str, body: str, now: datetime) -> Answers:
     """The answers of one submitted form, checked against the form's own options."""
+    from incidentops.holdable import people_text, unholdable
     from incidentops.when import TimeError, parse_when
 
+    body = people_text(body)  # browsers send a form's answers with CRLF
     clean_title = clean(form, title)
     answers = Answers(title=clean_title)
-    if not clean_title:
+    title_problem = unholdable(clean_title)
+    if title_problem:
+        answers.problems.append(("Title", title_problem))
+    elif not clean_title:
         answers.problems.append(("Title", "the issue title is empty: say what is broken"))
     elif len(clean_title) > TITLE_MAX:
         answers.problems.append(
@@ -155,6 +160,10 @@ def parse(form: Form, title: str, body: str, now: datetime) -> Answers:
     raw = sections(form, body)
     for item in form.fields:
         text = raw.get(item.id, "")
+        problem = unholdable(text)
+        if problem:
+            answers.problems.append((item.label, problem))
+            continue
         if item.required and not text and item.type != "checkboxes":
             answers.problems.append((item.label, "is required"))
             continue
