@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint typecheck workflows selfcheck pytest bench clean
+.PHONY: demo test lint typecheck layers workflows selfcheck pytest bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)
 	$(BIN)/python demo/demo.py
 
-test: $(STAMP) lint typecheck workflows selfcheck pytest
+test: $(STAMP) lint typecheck layers workflows selfcheck pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -25,6 +25,10 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# no import cycles, every import down the package stack (docs/architecture.md)
+layers: $(STAMP)
+	$(BIN)/pytest -q tests/test_layering.py
 
 workflows: $(STAMP)
 	$(BIN)/actionlint .github/workflows/*.yml

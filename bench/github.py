@@ -110,8 +110,8 @@ def main() -> int:
         "bench",
     )
     sys.path.insert(0, str(ROOT / "tools"))
-    from incidentops import actions
-    from incidentops.validate import collect
+    from incidentops.followup import actions
+    from incidentops.validate.index import collect
 
     _, results, _ = collect(repo, kinds=("incident",))
     infos = [r.facts.info for r in results.values() if r.kind == "incident" and r.facts]

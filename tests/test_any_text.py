@@ -35,13 +35,14 @@ from hypothesis import strategies as st
 
 from conftest import copy_sample, run_cli
 from github_world import World, form_body
-from incidentops import declare as declaring
-from incidentops import lifecycle, operations, recording
-from incidentops.config import Config
-from incidentops.edit import EditRefused, check_text
-from incidentops.lifecycle import Change, LifecycleError
+from incidentops.base.config import Config
+from incidentops.incident import declare as declaring
+from incidentops.incident import lifecycle, recording
+from incidentops.incident.lifecycle import Change, LifecycleError
 from incidentops.loader import load_yaml
-from incidentops.validate import load_config
+from incidentops.repo import operations
+from incidentops.repo.edit import EditRefused, check_text
+from incidentops.validate.index import load_config
 
 # ---------------------------------------------------------------------------- the rules
 

@@ -25,12 +25,12 @@ from pathlib import Path
 
 import pytest
 
-from incidentops.checks import RULES
-from incidentops.config import Config
-from incidentops.filecheck import check_file
-from incidentops.findings import Finding
+from incidentops.base.config import Config
 from incidentops.loader import LoadProblem, read_text
-from incidentops.validate import run
+from incidentops.validate.checks import RULES
+from incidentops.validate.filecheck import check_file
+from incidentops.validate.findings import Finding
+from incidentops.validate.index import run
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 BASE = CORPUS / "_base"

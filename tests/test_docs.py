@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from incidentops.checks import RULES
 from incidentops.cli import main
-from incidentops.ruledocs import markdown
+from incidentops.validate.checks import RULES
+from incidentops.validate.report.ruledocs import markdown
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from incidentops.config import Config
-from incidentops.edit import (
+from incidentops.base.config import Config
+from incidentops.base.patch import Patch
+from incidentops.loader import load_yaml
+from incidentops.repo.edit import (
     EditError,
     EditRefused,
     apply_patch,
@@ -19,8 +21,6 @@ from incidentops.edit import (
     detect_indent,
     patch_text,
 )
-from incidentops.loader import load_yaml
-from incidentops.patch import Patch
 
 RELATIVE = "incidents/2026/INC-2026-0043.yaml"
 HAND_WRITTEN = """\

@@ -71,7 +71,7 @@ def test_weekly_report(sample: Path) -> None:
 def test_repeat_factors_need_two_postmortems(sample: Path) -> None:
     from datetime import UTC, datetime
 
-    from incidentops.weekly import summarise
+    from incidentops.followup.weekly import summarise
 
     week = summarise(
         [],

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from fakegithub import FakeGitHub
-from incidentops.config import Config
+from incidentops.base.config import Config
 from incidentops.github import commands, labels, text
 from incidentops.github.api import Api, GitHubError, Settings
 from incidentops.github.event import EventError, load, parse

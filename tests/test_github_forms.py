@@ -9,8 +9,8 @@ from pathlib import Path
 
 from conftest import REPO, run_cli
 from github_world import form_body
-from incidentops.config import Config
-from incidentops.github import form as forms
+from incidentops.base.config import Config
+from incidentops.incident import issue_form as forms
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

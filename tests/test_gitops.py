@@ -9,7 +9,7 @@ import git
 import pytest
 
 from conftest import git as run_git
-from incidentops.gitops import GitOpsError, NothingToCommit, commit, push_with_retry
+from incidentops.repo.gitops import GitOpsError, NothingToCommit, commit, push_with_retry
 
 
 @pytest.fixture

@@ -14,14 +14,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import copy_sample
-from incidentops import lifecycle, operations, recording
-from incidentops.config import Config
-from incidentops.edit import EditRefused, check_text
-from incidentops.lifecycle import AUDIENCES, EVENT_KINDS, ORDER, Change, LifecycleError
+from incidentops.base.config import Config
+from incidentops.base.timeutil import parse_time
+from incidentops.incident import lifecycle, recording
+from incidentops.incident.lifecycle import AUDIENCES, EVENT_KINDS, ORDER, Change, LifecycleError
 from incidentops.loader import load_yaml
 from incidentops.oncall.repo import from_directory
-from incidentops.timeutil import parse_time
-from incidentops.validate import load_config
+from incidentops.repo import operations
+from incidentops.repo.edit import EditRefused, check_text
+from incidentops.validate.index import load_config
 
 IDENT = "INC-2026-0008"  # investigating, SEV4, started 2026-11-23T02:15Z
 RELATIVE = f"incidents/2026/{IDENT}.yaml"

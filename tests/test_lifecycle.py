@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from incidentops.config import Config
-from incidentops.declare import assign_roles, classify, parse_indicators, runbooks_for
-from incidentops.lifecycle import (
+from incidentops.base.config import Config
+from incidentops.incident.declare import assign_roles, classify, parse_indicators, runbooks_for
+from incidentops.incident.lifecycle import (
     LifecycleError,
     allowed,
     cancel,
@@ -19,8 +19,8 @@ from incidentops.lifecycle import (
     resolve,
     set_status,
 )
+from incidentops.incident.recording import add_event, add_update, set_role, set_severity
 from incidentops.oncall.repo import from_directory
-from incidentops.recording import add_event, add_update, set_role, set_severity
 
 REPO = Path(__file__).resolve().parents[1]
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

@@ -15,8 +15,7 @@ from typing import Any
 
 import pytest
 
-from incidentops.config import Config
-from incidentops.filecheck import check_file
+from incidentops.base.config import Config
 from incidentops.loader import (
     Document,
     Limits,
@@ -25,6 +24,7 @@ from incidentops.loader import (
     read_text,
     split_front_matter,
 )
+from incidentops.validate.filecheck import check_file
 
 
 @pytest.fixture(params=[False, True], ids=["libyaml", "python"])

@@ -1,4 +1,4 @@
-"""incidentops.metrics: hand-computed expectations on a few small incidents, and the sample
+"""incidentops.metrics.compute: hand-computed expectations on a few small incidents, and the sample
 repository read through records()."""
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 
-from incidentops import metrics, metrics_report
-from incidentops.metrics import compute
-from incidentops.metrics_model import Stat
-from incidentops.records import records
-from incidentops.validate import load_config
+from incidentops.metrics import compute as metrics
+from incidentops.metrics import formats as metrics_report
+from incidentops.metrics.compute import compute
+from incidentops.metrics.model import Stat
+from incidentops.repo.records import records
+from incidentops.validate.index import load_config
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 3, 15)

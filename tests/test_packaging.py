@@ -7,7 +7,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from incidentops.kinds import KINDS
+from incidentops.base.kinds import KINDS
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -34,7 +34,7 @@ def test_wheel_ships_schemas_and_templates_and_uses_them(tmp_path: Path) -> None
     names = set(zipfile.ZipFile(wheel).namelist())
     for kind in KINDS:
         assert f"incidentops/schemas/{kind}.schema.json" in names
-    assert "incidentops/templates/postmortem.md.j2" in names
+    assert "incidentops/incident/templates/postmortem.md.j2" in names
     unpacked = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(unpacked)
     elsewhere = tmp_path / "elsewhere"
@@ -45,7 +45,7 @@ def test_wheel_ships_schemas_and_templates_and_uses_them(tmp_path: Path) -> None
             sys.executable,
             "-c",
             "import sys; sys.path.insert(0, sys.argv[1]); "
-            "from incidentops.schemas import schema_dir; print(schema_dir())",
+            "from incidentops.validate.schemas import schema_dir; print(schema_dir())",
             str(unpacked),
         ],
         check=True,

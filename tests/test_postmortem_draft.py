@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 import yaml
 
-from incidentops import validate
-from incidentops.config import Config
-from incidentops.filecheck import check_file
+from incidentops.base.config import Config
+from incidentops.incident.postmortem_draft import draft, draft_context, postmortem_due
 from incidentops.loader import load_yaml
-from incidentops.markdown import MarkdownDoc, plain_text, walk
-from incidentops.postmortem_draft import draft, draft_context, postmortem_due
+from incidentops.loader.markdown import MarkdownDoc, plain_text, walk
+from incidentops.validate import index as validate
+from incidentops.validate.filecheck import check_file
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 11, 23)

@@ -11,10 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from incidentops.config import Config
-from incidentops.loader import load_yaml
-from incidentops.markdown import MarkdownDoc, plain_text, walk
-from incidentops.render import (
+from incidentops.base.config import Config
+from incidentops.incident.render import (
     AUDIENCES,
     TemplateError,
     TemplateSecurityError,
@@ -28,7 +26,9 @@ from incidentops.render import (
     time,
     yaml_scalar,
 )
-from incidentops.updates import update_context
+from incidentops.incident.updates import update_context
+from incidentops.loader import load_yaml
+from incidentops.loader.markdown import MarkdownDoc, plain_text, walk
 
 REPO = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)

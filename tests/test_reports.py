@@ -10,9 +10,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from incidentops.checks import RULES
-from incidentops.findings import Finding
-from incidentops.report import FORMATS, Report, render, resolve_format
+from incidentops.validate.checks import RULES
+from incidentops.validate.findings import Finding
+from incidentops.validate.report import Report
+from incidentops.validate.report.formats import FORMATS, render, resolve_format
 
 FINDINGS = [
     Finding("runbooks/db.md", 12, 1, "runbook-sections", "warning", "missing section 'Rollback'"),
@@ -139,7 +140,7 @@ def test_github_unescaped_log_is_inside_a_stop_commands_block() -> None:
 
 
 def test_github_escapes_percent_first() -> None:
-    from incidentops.report.github import escape_data, escape_property
+    from incidentops.validate.report.github import escape_data, escape_property
 
     assert escape_data("%0A") == "%250A"
     assert escape_data("a\r\nb") == "a%0D%0Ab"

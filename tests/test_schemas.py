@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from incidentops import schemas
-from incidentops.discovery import kind_of
 from incidentops.loader import LoadProblem, load_yaml, split_front_matter
-from incidentops.validate import load_config
+from incidentops.loader.discovery import kind_of
+from incidentops.validate import schemas
+from incidentops.validate.index import load_config
 
 REPO = Path(__file__).resolve().parents[1]
 

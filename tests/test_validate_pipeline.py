@@ -6,7 +6,8 @@ import json
 from datetime import date
 from pathlib import Path
 
-from incidentops import cache, validate
+from incidentops.validate import cache
+from incidentops.validate import index as validate
 
 TODAY = date(2026, 11, 23)
 

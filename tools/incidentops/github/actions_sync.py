@@ -13,10 +13,10 @@ from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
-from incidentops import actions
+from incidentops.base.patch import Patch
+from incidentops.followup import actions
 from incidentops.github.run import Run
 from incidentops.github.text import has_marker, marker, mention, neutral_line
-from incidentops.patch import Patch
 
 
 def _key(item: actions.Item) -> str:
@@ -102,8 +102,8 @@ def _recent(run: Run, label: str) -> list[Any]:
 
 
 def _record(run: Run, edits: dict[str, Patch]) -> int:
-    from incidentops import edit, gitops
-    from incidentops.branches import push_new_branch
+    from incidentops.repo import edit, gitops
+    from incidentops.repo.branches import push_new_branch
 
     message = f"Action items: sync with their tracking issues ({len(edits)} postmortem(s))"
     if run.dry_run:

@@ -32,8 +32,8 @@ from incidentops.github.event import Comment, Event, Issue
 from incidentops.github.outcomes import follow_up, reply_for
 from incidentops.github.run import Run
 from incidentops.github.text import has_marker, marker, markers
-from incidentops.lifecycle import LifecycleError
-from incidentops.store import postmortem_status
+from incidentops.incident.lifecycle import LifecycleError
+from incidentops.repo.store import postmortem_status
 
 
 class AlreadyApplied(Exception):
@@ -75,7 +75,7 @@ def handle(run: Run, issue: Issue, comment: Comment) -> int:
     if command.name == "help":
         _reply(run, issue.number, comment.id, replies.help_text(comment.id))
         return 0
-    from incidentops import store
+    from incidentops.repo import store
 
     try:
         found = store.find_by_issue(run.root, issue.number, issue.title)
@@ -109,8 +109,8 @@ def handle(run: Run, issue: Issue, comment: Comment) -> int:
 def _catch_up(run: Run, issue: Issue, current: Comment) -> None:
     """Apply earlier commands on the issue that were neither applied nor answered: GitHub
     keeps one pending run per concurrency group and cancels the one before it."""
-    from incidentops import store
     from incidentops.github.event import Person
+    from incidentops.repo import store
 
     comments = run.api.comments(issue.number)
     answered = {
@@ -142,8 +142,8 @@ def _catch_up(run: Run, issue: Issue, current: Comment) -> None:
 def _apply(
     run: Run, issue: Issue, comment: Comment, command: Command, path: str, data: dict[str, Any]
 ) -> int:
-    from incidentops import edit, gitops, operations
-    from incidentops.timeutil import parse_time
+    from incidentops.base.timeutil import parse_time
+    from incidentops.repo import edit, gitops, operations
 
     at = parse_time(comment.created_at) or run.now
     actor = person_of_login(comment.author.login, run.people)
@@ -206,7 +206,7 @@ def _apply(
 
 
 def store_load(run: Run, ident: str) -> tuple[str, dict[str, Any]]:
-    from incidentops import store
+    from incidentops.repo import store
 
     return store.load(run.root, ident)
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from incidentops import lifecycle, recording
-from incidentops.config import Config
-from incidentops.lifecycle import Change, LifecycleError
+from incidentops.base.config import Config
+from incidentops.incident import lifecycle, recording
+from incidentops.incident.lifecycle import Change, LifecycleError
 
 USAGE = {
     "status": "/status STATE [note]  (investigating, identified, mitigated, resolved, closed)",

@@ -12,12 +12,12 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from incidentops.github import form as forms
 from incidentops.github import labels, replies
 from incidentops.github.event import Event
 from incidentops.github.run import Run
 from incidentops.github.text import has_marker, marker, neutral
-from incidentops.lifecycle import LifecycleError
+from incidentops.incident import issue_form as forms
+from incidentops.incident.lifecycle import LifecycleError
 
 
 class AlreadyDeclared(Exception):
@@ -50,7 +50,7 @@ def _skip(run: Run, why: str) -> int:
 def declare_issue(
     run: Run, number: int, title: str, body: str, author: str, current: list[str]
 ) -> int:
-    from incidentops import store
+    from incidentops.repo import store
 
     found = store.find_by_issue(run.root, number, title)
     if found is not None:
@@ -77,10 +77,10 @@ def declare_issue(
 
 def _plan(run: Run, answers: forms.Answers, author: str) -> dict[str, Any] | None:
     """Severity, roles and runbooks from the answers; problems go back into ``answers``."""
-    from incidentops import declare as core
     from incidentops.github.commands import handle_of, person_of_login
-    from incidentops.lifecycle import severity_of
-    from incidentops.records import records
+    from incidentops.incident import declare as core
+    from incidentops.incident.lifecycle import severity_of
+    from incidentops.repo.records import records
 
     values = answers.values
     service = str(values.get("service", ""))
@@ -125,8 +125,8 @@ def _declare(
     answers: forms.Answers,
     plan: dict[str, Any],
 ) -> int:
-    from incidentops import declare as core
-    from incidentops import operations, store
+    from incidentops.incident import declare as core
+    from incidentops.repo import operations, store
 
     made: dict[str, core.Declaration] = {}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from incidentops.config import Config
+from incidentops.base.config import Config
 
 MANAGED_PREFIXES = ("severity:", "status:")
 

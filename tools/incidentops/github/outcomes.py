@@ -17,14 +17,14 @@ def follow_up(run: Run, command: Command, data: dict[str, Any]) -> list[str]:
     other workflow): the postmortem pull request after /resolve."""
     if command.name != "resolve" or data.get("status") != "resolved":
         return []
-    from incidentops import gitops
     from incidentops.github.api import GitHubError
     from incidentops.github.postmortems import needed, open_pull
+    from incidentops.repo import gitops
 
     if needed(data, run) is not None:
         return []
-    from incidentops import edit
-    from incidentops.lifecycle import LifecycleError
+    from incidentops.incident.lifecycle import LifecycleError
+    from incidentops.repo import edit
 
     try:
         return [open_pull(run, str(data.get("id")))]
@@ -46,8 +46,8 @@ def reply_for(
     if command.name == "update":
         updates = data.get("updates") or []
         last = updates[-1] if updates else {}
-        from incidentops.timeutil import parse_time
-        from incidentops.updates import update_text
+        from incidentops.base.timeutil import parse_time
+        from incidentops.incident.updates import update_text
 
         at = parse_time(last.get("at")) or run.now
         text = update_text(

@@ -80,15 +80,13 @@ def _have(root: Path, revision: str) -> None:
 def reconcile_candidates(run: Run) -> list[str]:
     """Resolved incidents of the last RECONCILE_DAYS that need a postmortem and have none on
     main yet (the facts cache makes this cheap)."""
-    from incidentops.timeutil import parse_time
-    from incidentops.validate import collect
+    from incidentops.base.timeutil import parse_time
+    from incidentops.validate.index import facts_of
 
-    _, results, _ = collect(run.root, kinds=("incident",))
     horizon = run.now - timedelta(days=RECONCILE_DAYS)
     found = []
-    for result in results.values():
-        info = result.facts.info if result.facts else {}
-        if result.kind != "incident" or info.get("status") != "resolved":
+    for info in facts_of(run.root, "incident")["incident"].values():
+        if info.get("status") != "resolved":
             continue
         resolved = parse_time(info.get("resolved_at"))
         if resolved is None or resolved < horizon:
@@ -125,10 +123,10 @@ def run_postmortems(run: Run, event: Any, ident: str | None, reconcile: bool) ->
         try:
             run.say(open_pull(run, target, requested))
         except Exception as exc:  # one incident's failure must not stop the others
-            from incidentops.edit import EditError
             from incidentops.github.api import GitHubError
-            from incidentops.gitops import GitOpsError
-            from incidentops.lifecycle import LifecycleError
+            from incidentops.incident.lifecycle import LifecycleError
+            from incidentops.repo.edit import EditError
+            from incidentops.repo.gitops import GitOpsError
 
             if not isinstance(exc, (GitHubError, GitOpsError, LifecycleError, EditError)):
                 raise

@@ -39,7 +39,7 @@ def needed(data: dict[str, Any], run: Run, requested: bool = False) -> str | Non
 
 def open_pull(run: Run, ident: str, requested: bool = False) -> str:
     """Open (or find) the postmortem pull request of ``ident``; returns what happened."""
-    from incidentops import store
+    from incidentops.repo import store
 
     _, data = store.load(run.root, ident)
     why_not = needed(data, run, requested)
@@ -83,12 +83,12 @@ def open_pull(run: Run, ident: str, requested: bool = False) -> str:
 def _reopen(run: Run, pull: Any, ident: str) -> Any:
     """A pull request closed without merging, asked for again: reopened when its branch is
     still there, else a fresh branch and pull request."""
-    from incidentops.branches import remote_branch_exists
+    from incidentops.repo.branches import remote_branch_exists
 
     if remote_branch_exists(run.root, branch_of(ident)):
         run.api.edit_issue(pull.number, state="open")
         return pull if run.dry_run else run.api.find_pull(branch_of(ident))
-    from incidentops.store import load
+    from incidentops.repo.store import load
 
     _, data = load(run.root, ident)
     if not run.dry_run:
@@ -106,11 +106,11 @@ def _pull_state(pull: Any) -> str:
 
 
 def _push_branch(run: Run, ident: str) -> bool:
-    from incidentops import edit
-    from incidentops.branches import push_new_branch
-    from incidentops.lifecycle import link_postmortem
-    from incidentops.postmortem_draft import draft
-    from incidentops.store import incident_path, load
+    from incidentops.incident.lifecycle import link_postmortem
+    from incidentops.incident.postmortem_draft import draft
+    from incidentops.repo import edit
+    from incidentops.repo.branches import push_new_branch
+    from incidentops.repo.store import incident_path, load
 
     target = path_of(ident)
 
@@ -132,7 +132,7 @@ def _push_branch(run: Run, ident: str) -> bool:
 
 
 def due_date(data: dict[str, Any], run: Run) -> str | None:
-    from incidentops.postmortem_draft import postmortem_due
+    from incidentops.incident.postmortem_draft import postmortem_due
 
     due = postmortem_due(data, run.config, run.now.date())
     return due.isoformat() if due else None

@@ -13,9 +13,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from incidentops.followup.reminders import Reminder, due, postmortems_overdue
 from incidentops.github.run import Run
 from incidentops.github.text import marker, markers, mention
-from incidentops.reminders import Reminder, due, postmortems_overdue
 
 
 def _commander(run: Run, handle: str | None) -> str:
@@ -56,16 +56,12 @@ LATE_POSTMORTEM_WINDOW = timedelta(days=30)
 def remind(run: Run, _event: Any = None, postmortems: bool = False) -> int:
     """Update and quiet-incident reminders; with ``postmortems`` (the daily run) instead the
     reminders on late postmortem pull requests, which change by the day, not the minute."""
-    from incidentops.validate import collect
+    from incidentops.validate.index import facts_of
 
-    _, results, _ = collect(run.root, kinds=("incident", "postmortem"))
-    incidents = [r.facts.info for r in results.values() if r.kind == "incident" and r.facts]
+    index = facts_of(run.root, "incident", "postmortem")
+    incidents = list(index["incident"].values())
     if postmortems:
-        statuses = {
-            path: r.facts.info.get("status")
-            for path, r in results.items()
-            if r.kind == "postmortem" and r.facts
-        }
+        statuses = {path: info.get("status") for path, info in index["postmortem"].items()}
         return _late_postmortems(run, incidents, statuses)
     wanted = due(incidents, run.config, run.now, run.config.github.stale_hours)
     updates = [r for r in wanted if r.kind == "update"]

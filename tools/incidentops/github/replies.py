@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from incidentops.config import Config
+from incidentops.base.config import Config
 from incidentops.github.commands import EXAMPLES, USAGE
 from incidentops.github.text import marker, mention, neutral, neutral_line, quote
 

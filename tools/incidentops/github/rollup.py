@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from incidentops import actions
+from incidentops.followup import actions
 from incidentops.github.run import Run
 from incidentops.github.text import has_marker, marker, mention, neutral_line
 
@@ -71,13 +71,12 @@ def _owner(handle: str, run: Run) -> str:
 
 
 def _incident_issues(run: Run) -> dict[str, int]:
-    from incidentops.validate import collect
+    from incidentops.validate.index import facts_of
 
-    _, results, _ = collect(run.root, kinds=("incident",))
     return {
-        str(r.facts.info.get("id")): int(r.facts.info["issue"])
-        for r in results.values()
-        if r.kind == "incident" and r.facts and isinstance(r.facts.info.get("issue"), int)
+        str(info.get("id")): int(info["issue"])
+        for info in facts_of(run.root, "incident")["incident"].values()
+        if isinstance(info.get("issue"), int)
     }
 
 
@@ -130,7 +129,7 @@ def rollup(run: Run, _event: Any = None) -> int:
 
 def weekly(run: Run, _event: Any = None) -> int:
     """Post the weekly report to ``github.weekly_issue``, once per ISO week."""
-    from incidentops.weekly import build, to_markdown
+    from incidentops.followup.weekly import build, to_markdown
 
     number = run.config.github.weekly_issue
     if number is None:

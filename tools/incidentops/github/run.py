@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from incidentops.config import Config
+from incidentops.base.config import Config
 from incidentops.github.api import LEVELS, Api, GitHubError
 from incidentops.github.replies import Where
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from incidentops.inert import neutral, neutral_line, quote
+from incidentops.base.inert import neutral, neutral_line, quote
 
 __all__ = ["has_marker", "marker", "markers", "mention", "neutral", "neutral_line", "quote"]
 

@@ -4,10 +4,10 @@ Nothing here raises for bad input; problems come back as :class:`LoadProblem` va
 caller turns into findings.
 """
 
-from incidentops.loader.document import Document, LoadProblem, Position
+from incidentops.loader.document import Document, Limits, LoadProblem, Position
 from incidentops.loader.files import read_text
 from incidentops.loader.frontmatter import split_front_matter
-from incidentops.loader.yamlsafe import Limits, load_yaml
+from incidentops.loader.yamlsafe import load_yaml
 
 __all__ = [
     "Document",

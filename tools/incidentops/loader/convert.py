@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
-from incidentops.loader.document import LoadProblem
-
-if TYPE_CHECKING:
-    from incidentops.loader.yamlsafe import Limits
+from incidentops.loader.document import Limits, LoadProblem
 
 PLAIN_TAG = "!incidentops/plain"  # marker tag: a plain scalar still to be resolved (YAML 1.2 core)
 _CORE = "tag:yaml.org,2002:"

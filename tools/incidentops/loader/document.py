@@ -12,6 +12,16 @@ Position = tuple[int, int]  # 1-based line and column
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What one file may cost to load (bytes, nesting, aliases and what they expand to)."""
+
+    max_bytes: int = 1024 * 1024
+    max_depth: int = 64
+    max_aliases: int = 100
+    max_expanded_nodes: int = 100_000
+
+
+@dataclass(frozen=True)
 class LoadProblem(Exception):
     """Why a file could not be loaded, and where (1-based)."""
 

@@ -11,7 +11,6 @@ budgeted both by count and by the size of what they expand to.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -22,7 +21,7 @@ import yaml.resolver
 import yaml.scanner
 
 from incidentops.loader.convert import MAP_TAG, PLAIN_TAG, SEQ_TAG, STR_TAG, Converter
-from incidentops.loader.document import Document, LoadProblem
+from incidentops.loader.document import Document, Limits, LoadProblem
 
 try:  # libyaml does the scanning, parsing and composing in C when it is installed
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
@@ -33,14 +32,6 @@ except ImportError:  # pragma: no cover - exercised by the pure-Python test via 
 
 # what YAML forbids in a stream (PyYAML's reader raises a ReaderError without a line for these)
 _NON_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_bytes: int = 1024 * 1024
-    max_depth: int = 64
-    max_aliases: int = 100
-    max_expanded_nodes: int = 100_000
 
 
 class _Resolver(yaml.resolver.BaseResolver):
@@ -78,8 +69,11 @@ class _PyComposer(
         _Resolver.__init__(self)
 
 
+DEFAULT_LIMITS = Limits()
+
+
 def load_yaml(
-    text: str, limits: Limits = Limits(), line_offset: int = 0, force_python: bool = False
+    text: str, limits: Limits = DEFAULT_LIMITS, line_offset: int = 0, force_python: bool = False
 ) -> Document:
     """Parse one YAML document. Raises :class:`LoadProblem` with a 1-based position."""
     bad = _NON_PRINTABLE.search(text)

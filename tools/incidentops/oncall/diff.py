@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from incidentops.config import Config
+from incidentops.base.config import Config
 from incidentops.oncall.engine import segments, who
 from incidentops.oncall.model import Schedule
 from incidentops.oncall.views import hours, local, shifts

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from incidentops.base.timeutil import parse_date
 from incidentops.oncall.engine import person_spans, who
 from incidentops.oncall.model import Schedule
 from incidentops.oncall.views import local
-from incidentops.timeutil import parse_date
 
 
 @dataclass

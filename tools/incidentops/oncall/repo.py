@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from incidentops.config import Config
-from incidentops.discovery import discover, glob_regex, static_prefix
+from incidentops.base.config import Config
 from incidentops.loader import LoadProblem, load_yaml
+from incidentops.loader.discovery import discover, glob_regex, static_prefix
 from incidentops.oncall.escalation import Policy, policy_from_data
 from incidentops.oncall.model import Schedule, ScheduleError, schedule_from_data
 

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from incidentops.base.timeutil import minutes
 from incidentops.oncall.engine import OnCall, Segment
 from incidentops.oncall.escalation import Notification
 from incidentops.oncall.model import Schedule
-from incidentops.timeutil import minutes
 
 
 def in_zone(moment: datetime, schedule: Schedule) -> datetime:

@@ -1,0 +1,145 @@
+"""What responders record besides the status (pure, like ``lifecycle``): timeline events,
+severity changes, role assignments and handoffs, published updates. Each returns a
+:class:`~incidentops.lifecycle.Change` the same edit-and-commit path applies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from incidentops.base.config import Config, Severity
+from incidentops.base.patch import Patch
+from incidentops.incident.lifecycle import (
+    AUDIENCES,
+    EVENT_KINDS,
+    OPEN,
+    Change,
+    LifecycleError,
+    check_time,
+    clean_text,
+    severity_of,
+    stamp,
+    timeline_event,
+)
+
+
+def add_event(
+    data: dict[str, Any],
+    kind: str,
+    text: str,
+    at: datetime,
+    actor: str | None,
+    result: str | None = None,
+) -> Change:
+    if kind not in EVENT_KINDS:
+        raise LifecycleError(f"unknown timeline kind {kind!r} (one of {', '.join(EVENT_KINDS)})")
+    check_time(data, at)
+    patch = Patch()
+    timeline_event(
+        patch,
+        data,
+        at,
+        kind,
+        actor,
+        clean_text(text, "the text"),
+        clean_text(result, "the result") if result else None,
+    )
+    return Change(patch, f"{data.get('id')}: timeline {kind}", [])
+
+
+def missing_roles(
+    data: dict[str, Any], severity: Severity, roles: dict[str, Any] | None = None
+) -> list[str]:
+    held = roles if roles is not None else (data.get("roles") or {})
+    return [role for role in severity.roles if not held.get(role)]
+
+
+def set_severity(
+    data: dict[str, Any], level: str, reason: str, at: datetime, actor: str | None, config: Config
+) -> Change:
+    severity = severity_of(config, level)
+    current = str(data.get("severity"))
+    if severity.level == current:
+        raise LifecycleError(f"{data.get('id')} is already {current}")
+    if data.get("status") not in OPEN:
+        raise LifecycleError(f"{data.get('id')} is {data.get('status')}: severity is final")
+    check_time(data, at)
+    patch = Patch().set("severity", value=severity.level)
+    levels = [s.level for s in config.severities]
+    direction = (
+        "escalated"
+        if current in levels and levels.index(severity.level) < levels.index(current)
+        else "downgraded"
+    )
+    timeline_event(
+        patch,
+        data,
+        at,
+        "severity",
+        actor,
+        f"Severity {direction} {current} -> {severity.level}: {clean_text(reason, 'the reason')}",
+    )
+    notes = []
+    missing = missing_roles(data, severity)
+    if missing:
+        notes.append(
+            f"{severity.level} needs a {', '.join(missing)}: assign with "
+            f"`incidentops role {data.get('id')} ROLE HANDLE`"
+        )
+    notes.append(f"updates are now due every {severity.update_cadence_minutes} min")
+    return Change(patch, f"{data.get('id')}: severity {severity.level}", notes)
+
+
+def set_role(
+    data: dict[str, Any],
+    role: str,
+    handle: str,
+    at: datetime,
+    actor: str | None,
+    config: Config,
+    people: dict[str, Any],
+) -> Change:
+    if role not in config.roles:
+        raise LifecycleError(f"unknown role {role!r} (one of {', '.join(config.roles)})")
+    if handle not in people:
+        raise LifecycleError(f"unknown person {handle!r} (not in oncall/people.yaml)")
+    if data.get("status") in ("closed", "cancelled"):
+        raise LifecycleError(f"{data.get('id')} is {data.get('status')}")
+    check_time(data, at)
+    previous = (data.get("roles") or {}).get(role)
+    if previous == handle:
+        raise LifecycleError(f"{handle} is already the {role}")
+    patch = Patch().set("roles", role, value=handle)
+    text = (
+        f"{role.capitalize()} handed off from {previous} to {handle}"
+        if previous
+        else f"{handle} is {role}"
+    )
+    timeline_event(patch, data, at, "role", actor, text)
+    return Change(patch, f"{data.get('id')}: role {role} {handle}", [])
+
+
+def add_update(
+    data: dict[str, Any],
+    audience: str,
+    message: str,
+    at: datetime,
+    actor: str | None,
+    status: str | None = None,
+) -> Change:
+    if audience not in AUDIENCES:
+        raise LifecycleError(f"unknown audience {audience!r} (one of {', '.join(AUDIENCES)})")
+    check_time(data, at)
+    update: dict[str, Any] = {
+        "at": stamp(at),
+        "audience": audience,
+        "status": status or data.get("status"),
+        "text": clean_text(message, "the message"),
+    }
+    if actor:
+        update["author"] = actor
+    patch = Patch().append("updates", value=update)
+    timeline_event(
+        patch, data, at, "communication", actor, f"{audience.capitalize()} update published"
+    )
+    return Change(patch, f"{data.get('id')}: {audience} update", [])

@@ -1,0 +1,1 @@
+"""The on-call engine: schedules, rotations, overrides, escalation, and its views."""

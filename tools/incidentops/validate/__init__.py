@@ -1,0 +1,1 @@
+"""Validation: load every file, check it, report findings (load -> check -> Finding -> report)."""

@@ -1,0 +1,78 @@
+"""Destructive commands appear only in runbooks that say how to roll back.
+
+A runbook that tells someone to run ``kubectl delete``, ``DROP TABLE``, ``rm -rf`` or
+``terraform destroy`` (``runbooks.destructive_commands``) must have a non-empty Rollback
+section: under pressure, nobody should run something irreversible without a way back.
+
+Passing::
+
+    ## Remediation
+    ```bash
+    kubectl delete pod checkout-api-7d9f -n payments
+    ```
+    ## Rollback
+    Pods are recreated by the deployment; nothing to undo.
+
+Failing (same command, no Rollback section).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+
+from incidentops.base.config import Section
+from incidentops.validate.checks import _sections
+from incidentops.validate.context import FileContext, Hit
+from incidentops.validate.rules import Rule, documented
+
+RULE = next(
+    documented(
+        sys.modules[__name__],
+        Rule(
+            "destructive-command",
+            "error",
+            "a destructive command in a runbook without a Rollback section",
+            ("runbook",),
+        ),
+    )
+)
+
+
+def check(ctx: FileContext) -> Iterator[Hit]:
+    body = ctx.body
+    if body is None or not ctx.config.destructive_commands:
+        return
+    rollback = _sections.find(ctx, Section("Rollback", ("Roll back", "Rolling back")))
+    if rollback is not None and not rollback.is_empty():
+        return
+    pattern = re.compile(
+        "|".join(_command_pattern(c) for c in ctx.config.destructive_commands),
+        re.IGNORECASE,
+    )
+    for token, line in body.flat:
+        if token["type"] not in ("block_code", "codespan"):
+            continue
+        match = pattern.search(token.get("raw", ""))
+        if match:
+            where = body.find_line(match.group(0), line)
+            yield (
+                where,
+                1,
+                (
+                    f"destructive command '{match.group(0)}' but no Rollback section says how "
+                    "to undo it"
+                ),
+            )
+
+
+def _command_pattern(command: str) -> str:
+    """``kubectl delete`` also matches ``kubectl -n payments delete``: up to four options or
+    arguments may stand between the words, on the same line."""
+    words = [re.escape(word) for word in command.split()]
+    gap = r"(?:[^\S\n]+\S+){0,4}?[^\S\n]+"
+    pattern = gap.join(words)
+    start = r"\b" if command[:1].isalnum() else ""
+    end = r"\b" if command[-1:].isalnum() else ""
+    return start + pattern + end
