@@ -47,6 +47,7 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/oncall.py
 	$(BIN)/python bench/validate.py
+	$(BIN)/python bench/slo.py
 
 clean:
 	rm -rf $(VENV) .incidentops-cache build dist

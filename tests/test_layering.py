@@ -25,6 +25,7 @@ STACK: tuple[frozenset[str], ...] = (
     frozenset({"github"}),
     frozenset({"repo", "followup"}),
     frozenset({"validate", "metrics"}),
+    frozenset({"slo"}),
     frozenset({"incident"}),
     frozenset({"oncall"}),
     frozenset({"loader"}),

@@ -51,6 +51,7 @@ def _register() -> None:
         oncall,
         records,
         reports,
+        slo,
         validate,
     )
 
@@ -71,6 +72,7 @@ def _register() -> None:
         records.list_incidents,
         reports.postmortem,
         reports.metrics,
+        slo.slo,
         followup.actions,
         followup.report,
         oncall.oncall,

@@ -28,13 +28,15 @@ def postmortem() -> None:
 def draft(ident: str, output: str | None, repo: str | None) -> None:
     """The postmortem pre-filled from the incident (timeline, durations, impact, roles), with
     TODO markers the lint reports as "not yet written"."""
+    from incidentops.followup.budgets import impact_lines
     from incidentops.incident.postmortem_draft import draft as make
     from incidentops.repo.store import load
 
     with _errors():
         root, config, now = _setup(repo)
         _, data = load(root, ident.upper())
-        text = make(data, config, _people(root, config), now.date(), root)
+        budgets = impact_lines(root, config, data, now)
+        text = make(data, config, _people(root, config), now.date(), root, budgets)
     if output:
         target = Path(output).absolute()
         if target.exists():

@@ -38,6 +38,7 @@ class Week:
     items_due_next_week: int = 0
     services: list[tuple[str, int]] = field(default_factory=list)
     factors: list[tuple[str, int]] = field(default_factory=list)
+    budgets: list[dict[str, Any]] = field(default_factory=list)  # slo.formats.as_dict's
 
     def to_dict(self) -> dict[str, Any]:
         def brief(i: dict[str, Any]) -> dict[str, Any]:
@@ -60,6 +61,7 @@ class Week:
             },
             "repeat_services": dict(self.services),
             "repeat_factors": dict(self.factors),
+            "error_budgets": self.budgets,
         }
 
 
@@ -131,7 +133,31 @@ def build(root: Path, config: Config, end: datetime) -> Week:
             full = check_text(path, "postmortem", text, config)
             info = full.facts.info if full.facts else {}
         factors[path] = list(info.get("factors") or ())
-    return summarise(incidents, postmortems, factors, end)
+    week = summarise(incidents, postmortems, factors, end)
+    week.budgets = _budgets(root, config, incidents, end)
+    return week
+
+
+def _budgets(
+    root: Path, config: Config, incidents: list[dict[str, Any]], end: datetime
+) -> list[dict[str, Any]]:
+    """Each SLO's budget at the end of the week (what ``incidentops slo`` says then); an SLO
+    that cannot be computed is left out (``validate`` reports it)."""
+    from incidentops.oncall.repo import from_directory
+    from incidentops.slo.budget import budgets
+    from incidentops.slo.formats import as_dict
+    from incidentops.slo.model import SLOError, slo_of
+
+    slos = []
+    for service in from_directory(root, config).services.values():
+        try:
+            found = slo_of(service)
+        except SLOError:
+            continue
+        if found is not None:
+            slos.append(found)
+    services: list[dict[str, Any]] = as_dict(budgets(slos, incidents, end), end)["services"]
+    return services
 
 
 def _stat(name: str, value: Stat | None) -> str:
@@ -192,6 +218,19 @@ def to_markdown(week: Week, inert: bool = False) -> str:
         )
     if not week.services and not week.factors:
         out.append("None.")
+    if week.budgets:
+        out += ["", "### Error budgets", "", "| service | SLO | spent | left | spent by |"]
+        out.append("|---|---|---|---|---|")
+        for b in week.budgets:
+            spent = f"{b['spent_minutes']:.1f} of {b['budget_minutes']:.1f} min"
+            spent += f" ({b['spent_fraction']:.0%})" + (" **spent**" if b["exhausted"] else "")
+            kind = b["window"]["description"]
+            target = f"{b['target'] * 100:.4f}".rstrip("0").rstrip(".")
+            by = ", ".join(f"{i['id']} {i['minutes']:.1f} min" for i in b["incidents"]) or "—"
+            out.append(
+                f"| {say(b['service'])} | {target}% {kind} | {spent} "
+                f"| {b['remaining_minutes']:.1f} min | {by} |"
+            )
     return "\n".join(out) + "\n"
 
 

@@ -106,6 +106,7 @@ def _pull_state(pull: Any) -> str:
 
 
 def _push_branch(run: Run, ident: str) -> bool:
+    from incidentops.followup.budgets import impact_lines
     from incidentops.incident.lifecycle import link_postmortem
     from incidentops.incident.postmortem_draft import draft
     from incidentops.repo import edit
@@ -116,7 +117,8 @@ def _push_branch(run: Run, ident: str) -> bool:
 
     def build(tree: Path) -> list[str]:
         path, fresh = load(tree, ident)  # the incident as it is on the remote's main
-        text = draft(fresh, run.config, run.people, run.now.date(), tree)
+        budgets = impact_lines(tree, run.config, fresh, run.now)
+        text = draft(fresh, run.config, run.people, run.now.date(), tree, budgets)
         (tree / target).parent.mkdir(parents=True, exist_ok=True)
         (tree / target).write_text(text, encoding="utf-8")
         edit.apply_patch(tree, path, link_postmortem(fresh, target).patch, run.config, "incident")

@@ -68,9 +68,13 @@ def draft(
     people: dict[str, dict[str, Any]],
     today: date,
     repo_root: Path | None = None,
+    error_budget: list[str] | None = None,
 ) -> str:
-    """The postmortem of ``incident`` as Markdown with YAML front matter."""
-    return render(TEMPLATE, draft_context(incident, config, people, today), repo_root)
+    """The postmortem of ``incident`` as Markdown with YAML front matter; ``error_budget``:
+    what it cost each service's SLO, one line per service (``followup.budgets``)."""
+    context = draft_context(incident, config, people, today)
+    context["error_budget"] = list(error_budget or ())
+    return render(TEMPLATE, context, repo_root)
 
 
 def draft_context(

@@ -60,6 +60,10 @@ def _services(ctx: FileContext, facts: FileFacts) -> None:
             facts.ref("runbook", runbook, ("services", i, "runbooks", j))
         for j, alert in enumerate(_list(service.get("alerts"))):
             facts.define("alert", alert, ctx.at("services", i, "alerts", j))
+    # the services with an SLO, whole (small): the slo-timestamps check charges incidents
+    facts.info["slo_services"] = [
+        s for s in _list(ctx.data.get("services")) if isinstance(s, dict) and "slo" in s
+    ]
 
 
 def _schedule(ctx: FileContext, facts: FileFacts) -> None:

@@ -33,6 +33,8 @@ from incidentops.validate.checks import (
     schedule_versions,
     schema,
     schema_comment,
+    slo_timestamps,
+    slo_window,
     unfenced_command,
     unknown_timezone,
     update_cadence,
@@ -58,6 +60,7 @@ FILE_CHECKS: tuple[ModuleType, ...] = (
     override_window,
     override_person,
     schedule_versions,
+    slo_window,
 )
 REPOSITORY_CHECKS: tuple[ModuleType, ...] = (
     references,
@@ -71,6 +74,7 @@ REPOSITORY_CHECKS: tuple[ModuleType, ...] = (
     five_whys,
     blameless,
     coverage_gap,
+    slo_timestamps,
 )
 
 RULES: dict[str, Rule] = {
