@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/oncall.py
 	$(BIN)/python bench/validate.py
 	$(BIN)/python bench/slo.py
+	$(BIN)/python bench/runbook.py
 
 clean:
 	rm -rf $(VENV) .incidentops-cache build dist

@@ -25,7 +25,7 @@ STACK: tuple[frozenset[str], ...] = (
     frozenset({"github"}),
     frozenset({"repo", "followup"}),
     frozenset({"validate", "metrics"}),
-    frozenset({"slo"}),
+    frozenset({"slo", "runbook"}),
     frozenset({"incident"}),
     frozenset({"oncall"}),
     frozenset({"loader"}),

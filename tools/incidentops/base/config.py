@@ -19,6 +19,7 @@ DEFAULT_PATHS: dict[str, list[str]] = {
 }
 
 CONFIG_FILE = "incidentops.yaml"
+DEFAULT_INTERPRETERS = {"bash": "bash {file}", "sh": "sh {file}", "shell": "bash {file}"}
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,12 @@ class Config:
     runbook_sections: tuple[Section, ...] = DEFAULT_RUNBOOK_SECTIONS
     review_every_days: int = 90
     destructive_commands: tuple[str, ...] = DEFAULT_DESTRUCTIVE
+    # `runbook run`: language -> the command that runs a step ({file}: the code in a file;
+    # without it the code goes to standard input), a step's timeout, and the environment
+    # variables whose values are secrets (masked in everything shown and recorded)
+    interpreters: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_INTERPRETERS))
+    step_timeout_seconds: int = 300
+    secret_env: tuple[str, ...] = ()
     postmortem_sections: tuple[Section, ...] = DEFAULT_POSTMORTEM_SECTIONS
     blame_phrases: tuple[str, ...] = DEFAULT_BLAME
     max_file_bytes: int = 1024 * 1024
@@ -204,6 +211,9 @@ def config_from_data(data: Any) -> Config:
         runbook_sections=_read_sections(runbooks, DEFAULT_RUNBOOK_SECTIONS),
         review_every_days=runbooks.get("review_every_days", 90),
         destructive_commands=tuple(runbooks.get("destructive_commands", DEFAULT_DESTRUCTIVE)),
+        interpreters={**DEFAULT_INTERPRETERS, **runbooks.get("interpreters", {})},
+        step_timeout_seconds=runbooks.get("step_timeout_seconds", 300),
+        secret_env=tuple(runbooks.get("secret_env", ())),
         postmortem_sections=_read_sections(postmortems, DEFAULT_POSTMORTEM_SECTIONS),
         blame_phrases=tuple(postmortems.get("blame_phrases", DEFAULT_BLAME)),
         max_file_bytes=limits.get("max_file_bytes", 1024 * 1024),

@@ -28,3 +28,9 @@ def people_text(text: str) -> str:
     """Text as typed, with Windows line ends (CRLF, as browsers and GitHub send them) made LF:
     the one normalisation applied to what people write."""
     return text.replace("\r\n", "\n")
+
+
+def holdable_only(text: str) -> str:
+    """``text`` without the characters no YAML file can hold (for output captured from a
+    program, which is not a person's text to refuse but a record to keep)."""
+    return _UNHOLDABLE.sub("\ufffd", text)

@@ -7,6 +7,7 @@ Imports of the core happen inside commands so that ``incidentops --version`` sta
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
@@ -23,6 +24,10 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:  # `| head` stopped reading: not an error worth a word
+            # the Python docs' recipe: point stdout at devnull so the final flush is quiet
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(141)
         except Exception as exc:
             if os.environ.get("INCIDENTOPS_DEBUG"):
                 raise
@@ -51,6 +56,7 @@ def _register() -> None:
         oncall,
         records,
         reports,
+        runbook,
         slo,
         validate,
     )
@@ -73,6 +79,7 @@ def _register() -> None:
         reports.postmortem,
         reports.metrics,
         slo.slo,
+        runbook.runbook,
         followup.actions,
         followup.report,
         oncall.oncall,

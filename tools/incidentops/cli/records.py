@@ -217,11 +217,19 @@ def show(ident: str, events: int, repo: str | None) -> None:
         )
     lines.append("  timeline:")
     for event in (data.get("timeline") or [])[-events:]:
-        result = f" -> {event['result']}" if event.get("result") else ""
-        lines.append(f"    {event.get('at')}  {event.get('kind'):<13} {event.get('text')}{result}")
+        result = f" -> {_first_line(event['result'])}" if event.get("result") else ""
+        text = _first_line(event.get("text"))
+        lines.append(f"    {event.get('at')}  {event.get('kind'):<13} {text}{result}")
     for path in data.get("runbooks") or []:
         lines.append(f"  runbook  {path}")
     click.echo("\n".join(lines))
+
+
+def _first_line(value: Any) -> str:
+    """A timeline text in one line (a runbook step's command and output follow in the file)."""
+    text = str(value).strip()
+    first = text.split("\n", 1)[0]
+    return first + " …" if first != text else first
 
 
 @click.command("list")

@@ -104,14 +104,17 @@ def timeline_event(
     actor: str | None,
     text: str,
     result: str | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> None:
-    """Append a timeline event, or insert it where its time belongs (the timeline is sorted)."""
+    """Append a timeline event, or insert it where its time belongs (the timeline is sorted);
+    ``extra``: more fields (a runbook step's ``runbook``)."""
     event: dict[str, Any] = {"at": stamp(at), "kind": kind}
     if actor:
         event["actor"] = actor
     event["text"] = text
     if result:
         event["result"] = result
+    event.update(extra or {})
     timeline: list[Any] = data["timeline"] if isinstance(data.get("timeline"), list) else []
     moments = [parse_time(e.get("at")) or at for e in timeline]
     index = bisect_right(moments, at)

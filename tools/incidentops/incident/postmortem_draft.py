@@ -77,6 +77,18 @@ def draft(
     return render(TEMPLATE, context, repo_root)
 
 
+def _event(event: dict[str, Any]) -> dict[str, Any]:
+    """A timeline row; a runbook step's command and output (kept in the incident file) are
+    cut to their first line, which says what was run and how it went."""
+    row = {key: event.get(key) for key in ("at", "kind", "actor", "text", "result")}
+    if isinstance(event.get("runbook"), dict):
+        for key in ("text", "result"):
+            value = row[key]
+            if isinstance(value, str):
+                row[key] = value.strip().split("\n", 1)[0]
+    return row
+
+
 def draft_context(
     incident: dict[str, Any], config: Config, people: dict[str, dict[str, Any]], today: date
 ) -> dict[str, Any]:
@@ -109,7 +121,7 @@ def draft_context(
             "seconds": _seconds(start, incident.get(end_key)),
         },
         "timeline": [
-            {key: event.get(key) for key in ("at", "kind", "actor", "text", "result")}
+            _event(event)
             for event in sorted(_dicts(incident.get("timeline")), key=lambda e: str(e.get("at")))
         ],
         "durations": [

@@ -47,6 +47,25 @@ def add_event(
     return Change(patch, f"{data.get('id')}: timeline {kind}", [])
 
 
+def add_runbook_step(
+    data: dict[str, Any],
+    at: datetime,
+    actor: str | None,
+    text: str,
+    result: str | None,
+    step: dict[str, Any],
+) -> Change:
+    """An ``action`` event for one runbook step (``step``: path, section, step, outcome,
+    exit_code, seconds, edited): what ``runbook status`` and the postmortem read back."""
+    check_time(data, at)
+    patch = Patch()
+    cleaned = clean_text(result, "the result") if result and result.strip() else None
+    timeline_event(
+        patch, data, at, "action", actor, clean_text(text, "the text"), cleaned, {"runbook": step}
+    )
+    return Change(patch, f"{data.get('id')}: runbook step {step['step']} {step['outcome']}", [])
+
+
 def missing_roles(
     data: dict[str, Any], severity: Severity, roles: dict[str, Any] | None = None
 ) -> list[str]:

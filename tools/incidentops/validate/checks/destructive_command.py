@@ -18,11 +18,11 @@ Failing (same command, no Rollback section).
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterator
 
 from incidentops.base.config import Section
+from incidentops.runbook.destructive import matcher
 from incidentops.validate.checks import _sections
 from incidentops.validate.context import FileContext, Hit
 from incidentops.validate.rules import Rule, documented
@@ -47,10 +47,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     rollback = _sections.find(ctx, Section("Rollback", ("Roll back", "Rolling back")))
     if rollback is not None and not rollback.is_empty():
         return
-    pattern = re.compile(
-        "|".join(_command_pattern(c) for c in ctx.config.destructive_commands),
-        re.IGNORECASE,
-    )
+    pattern = matcher(ctx.config.destructive_commands)
+    if pattern is None:
+        return
     for token, line in body.flat:
         if token["type"] not in ("block_code", "codespan"):
             continue
@@ -65,14 +64,3 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                     "to undo it"
                 ),
             )
-
-
-def _command_pattern(command: str) -> str:
-    """``kubectl delete`` also matches ``kubectl -n payments delete``: up to four options or
-    arguments may stand between the words, on the same line."""
-    words = [re.escape(word) for word in command.split()]
-    gap = r"(?:[^\S\n]+\S+){0,4}?[^\S\n]+"
-    pattern = gap.join(words)
-    start = r"\b" if command[:1].isalnum() else ""
-    end = r"\b" if command[-1:].isalnum() else ""
-    return start + pattern + end
