@@ -25,7 +25,7 @@ SCRIPT = Path(sys.executable).parent / "incidentops"
 # The sample data is written as of this moment (open incidents, overdue action items); set
 # INCIDENTOPS_NOW to see the same repository at another time.
 NOW = os.environ.get("INCIDENTOPS_NOW", "2026-11-23T12:00:00Z")
-PARTS = ("incidentops.yaml", "incidents", "postmortems", "runbooks", "oncall", "schemas")
+PARTS = ("incidentops.yaml", "incidents", "postmortems", "runbooks", "oncall", "schemas", "alerts")
 
 
 def banner(text: str) -> None:
@@ -98,6 +98,20 @@ def break_samples(root: Path) -> list[str]:
     escalation = first(root, "oncall/escalation/*.yaml")
     edit(escalation, r"^(\s+-?\s*after: )\S+", r"\g<1>15 minutes")
     done.append(f"{escalation.relative_to(root)}: 'after: 15 minutes' instead of 15m")
+    rules = root / "alerts/checkout-api.yaml"
+    edit(
+        rules,
+        r"(runbook_url: https://runbooks.acme.example/checkout-api/)High-Error-Rate/",
+        r"\g<1>high-error-rates",
+    )
+    rules.write_text(
+        rules.read_text(encoding="utf-8")
+        + "      - alert: CheckoutApiLatencyP99High\n"
+        + "        expr: histogram_quantile(0.99, rate(http_seconds_bucket[5m])) > 1\n"
+        + "        labels: {severity: ticket}\n",
+        encoding="utf-8",
+    )
+    done.append("alerts/checkout-api.yaml: a runbook_url misspelt, an alert with no runbook")
     hostile = root / "incidents/2026/INC-2026-9999.yaml"
     hostile.write_text(
         "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
@@ -228,6 +242,8 @@ def main() -> int:
         if code != 1:
             print("demo: expected validate to fail on the broken copy")
             return 1
+        banner("2b. Which alerts start incidents, and which have no runbook")
+        run("report", "alerts", "--since", "2026-01-01T00:00:00Z", cwd=root)
     banner("3. On call: who is on call now, the next week, and the handoff summary")
     run("oncall", "now", cwd=REPO)
     run("oncall", "preview", "--schedule", "platform-primary", "--days", "7", cwd=REPO)

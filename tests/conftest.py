@@ -21,7 +21,15 @@ import pytest
 from fakegithub import FIXED_NOW, reset_clock
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE_PARTS = ("incidentops.yaml", "incidents", "postmortems", "runbooks", "oncall", "schemas")
+SAMPLE_PARTS = (
+    "incidentops.yaml",
+    "incidents",
+    "postmortems",
+    "runbooks",
+    "oncall",
+    "schemas",
+    "alerts",
+)
 SCRIPT = Path(sys.executable).parent / "incidentops"
 # FIXED_NOW, the suite's "now" (2026-11-23T12:00:00Z, a Monday), lives in fakegithub, which
 # stamps with it by default; it is imported from here everywhere else.

@@ -27,7 +27,7 @@ STACK: tuple[frozenset[str], ...] = (
     frozenset({"validate", "metrics"}),
     frozenset({"slo", "runbook"}),
     frozenset({"incident"}),
-    frozenset({"oncall"}),
+    frozenset({"oncall", "alerts"}),
     frozenset({"loader"}),
     frozenset({"base"}),
     frozenset({"__init__"}),

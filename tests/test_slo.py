@@ -387,3 +387,38 @@ def test_the_postmortem_draft_and_the_weekly_report_use_the_same_numbers(sample:
     weekly = run_cli("report", "weekly", cwd=sample).stdout
     row = "| search | 99.5% rolling 28d | 102.5 of 201.6 min (51%) | 99.1 min |"
     assert f"{row} INC-2026-0005 102.5 min |" in weekly
+
+
+@pytest.mark.parametrize(
+    ("slo_text", "message"),
+    [
+        ("charge: [1, 2]", "charge: a share"),
+        ("charge: {SEV1: abc}", "charge.SEV1: 'abc' is not a number"),
+        ("charge: {SEV2: .nan}", "charge.SEV2: nan is not a number"),
+        ("charge: {SEV1: 2}", "charge.SEV1: 2 must be from 0 to 1"),
+        ("policy: {max_burn: [1]}", "policy.max_burn: a rate per span"),
+        ("policy: {max_burn: {2h: 3}}", "policy.max_burn.2h: a span is one of 1h, 6h, 3d"),
+        ("policy: {max_burn: {1h: .inf}}", "policy.max_burn.1h: inf is not a number"),
+    ],
+)
+def test_a_charge_or_policy_the_engine_cannot_use_is_one_line_everywhere(
+    sample: Path, slo_text: str, message: str
+) -> None:
+    _replace(
+        sample / "oncall/services.yaml",
+        "      timeWindow: {duration: 28d, isRolling: true}\n",
+        f"      timeWindow: {{duration: 28d, isRolling: true}}\n      {slo_text}\n",
+    )
+    result = run_cli("slo", cwd=sample)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    check = run_cli("validate", "--format", "json", cwd=sample)
+    assert "Traceback" not in check.stderr and check.returncode == 1
+    assert any(message in f["message"] for f in json.loads(check.stdout)["findings"])
+    for args in (("report", "weekly"), ("postmortem", "draft", "INC-2026-0005")):
+        assert run_cli(*args, cwd=sample).returncode == 0
+
+
+def test_a_nan_limit_on_the_command_line_is_refused(sample: Path) -> None:
+    result = run_cli("slo", "check", "--max-burn", "1h=nan", cwd=sample)
+    assert result.returncode == 2 and result.stderr.startswith("Error: --max-burn '1h=nan'")

@@ -156,6 +156,12 @@ class Config:
     interpreters: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_INTERPRETERS))
     step_timeout_seconds: int = 300
     secret_env: tuple[str, ...] = ()
+    # alerting rules: globs of Prometheus rule files, how a runbook_url maps onto runbooks/
+    # ({path}: the runbook's path under runbooks/ without .md), and when an alert looks noisy
+    alert_rules: tuple[str, ...] = ()
+    runbook_url: str | None = None
+    noise_min_incidents: int = 3
+    noise_share: float = 0.5
     postmortem_sections: tuple[Section, ...] = DEFAULT_POSTMORTEM_SECTIONS
     blame_phrases: tuple[str, ...] = DEFAULT_BLAME
     max_file_bytes: int = 1024 * 1024
@@ -200,6 +206,7 @@ def config_from_data(data: Any) -> Config:
             for s in data["severities"]
         )
     runbooks = data.get("runbooks", {})
+    alerts = data.get("alerts", {})
     postmortems = data.get("postmortems", {})
     limits = data.get("limits", {})
     validate = data.get("validate", {})
@@ -214,6 +221,10 @@ def config_from_data(data: Any) -> Config:
         interpreters={**DEFAULT_INTERPRETERS, **runbooks.get("interpreters", {})},
         step_timeout_seconds=runbooks.get("step_timeout_seconds", 300),
         secret_env=tuple(runbooks.get("secret_env", ())),
+        alert_rules=tuple(alerts.get("rules", ())),
+        runbook_url=alerts.get("runbook_url"),
+        noise_min_incidents=alerts.get("noise", {}).get("min_incidents", 3),
+        noise_share=alerts.get("noise", {}).get("share", 0.5),
         postmortem_sections=_read_sections(postmortems, DEFAULT_POSTMORTEM_SECTIONS),
         blame_phrases=tuple(postmortems.get("blame_phrases", DEFAULT_BLAME)),
         max_file_bytes=limits.get("max_file_bytes", 1024 * 1024),

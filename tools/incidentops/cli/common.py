@@ -67,28 +67,28 @@ class PersonText(click.ParamType):  # type: ignore[type-arg]
 TEXT = PersonText()
 
 
+# The core's typed errors, each by (module, class): one line on stderr, exit 2.
+_ONE_LINE = (
+    ("incidentops.base.when", "TimeError", ""),
+    ("incidentops.incident.lifecycle", "LifecycleError", ""),
+    ("incidentops.oncall.repo", "OnCallError", ""),
+    ("incidentops.repo.edit", "EditError", ""),
+    ("incidentops.repo.gitops", "GitOpsError", "git: "),
+)
+
+
 @contextmanager
 def _errors() -> Iterator[None]:
-    """The core's typed errors become one line on stderr and exit 2. The edges' error types
-    are looked up only if their modules were imported (a command that never edits or pushes
-    does not pay for importing GitPython and every check)."""
-    from incidentops.base.when import TimeError
-    from incidentops.incident.lifecycle import LifecycleError
-    from incidentops.oncall.repo import OnCallError
-
+    """The core's typed errors become one line on stderr and exit 2. Each type is looked up
+    only if its module was imported (an error of a module never imported cannot have been
+    raised), so a command that never edits or pushes pays for importing none of them."""
     try:
         yield
-    except (LifecycleError, OnCallError, TimeError) as exc:
-        raise Failure(str(exc)) from None
     except Exception as exc:
-        edit, gitops = (
-            sys.modules.get("incidentops.repo.edit"),
-            sys.modules.get("incidentops.repo.gitops"),
-        )
-        if edit is not None and isinstance(exc, edit.EditError):
-            raise Failure(str(exc)) from None
-        if gitops is not None and isinstance(exc, gitops.GitOpsError):
-            raise Failure(f"git: {exc}") from None
+        for module_name, name, prefix in _ONE_LINE:
+            module = sys.modules.get(module_name)
+            if module is not None and isinstance(exc, getattr(module, name)):
+                raise Failure(f"{prefix}{exc}") from None
         raise
 
 

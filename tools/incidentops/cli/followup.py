@@ -94,3 +94,27 @@ def weekly(until: str | None, fmt: str, repo: str | None) -> None:
         click.echo(to_markdown(week), nl=False)
     else:
         click.echo(to_text(week), nl=False)
+
+
+@report.command("alerts")
+@click.option("--since", help="Incidents declared from this moment (default 90 days ago).")
+@format_option("text", "markdown", "json")
+@repo_option
+def alerts_report(since: str | None, fmt: str, repo: str | None) -> None:
+    """Per alert: its severity label, its runbook, the incidents it started, how many were
+    cancelled or SEV4, the median time to mitigate, and whether it looks like noise."""
+    from datetime import timedelta
+
+    from incidentops.alerts.report import FORMATS
+    from incidentops.cli.common import _at
+    from incidentops.followup.alerts import build
+
+    with _errors():
+        root, config, now = _setup(repo)
+        start = _at(since, now, "--since") if since else now - timedelta(days=90)
+        found, problems = build(root, config, start, now)
+    for problem in problems:
+        click.echo(
+            f"{problem.path}:{problem.line}: {problem.message} (its alerts are left out)", err=True
+        )
+    click.echo(FORMATS[fmt](found, start, now), nl=False)

@@ -20,7 +20,6 @@ from incidentops.cli.common import (
     at_option,
     changing,
 )
-from incidentops.repo.store import postmortem_status
 
 if TYPE_CHECKING:
     from incidentops.incident.lifecycle import Change
@@ -178,6 +177,7 @@ def close(ident: str, actor: str | None, commit: bool, push: bool, repo: str | N
     """Close a resolved incident; refused without a final postmortem where the severity
     requires one."""
     from incidentops.incident.lifecycle import close as decide
+    from incidentops.repo.store import postmortem_status
 
     who = _actor(actor)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -114,6 +115,11 @@ class _ClickTerminal:
 )
 @click.option("--only", metavar="STEP", help="Run only this step.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter's value.")
+@click.option(
+    "--timeout",
+    type=click.IntRange(min=1),
+    help="Seconds a step may run (default runbooks.step_timeout_seconds, 300).",
+)
 @click.option("--dry-run", is_flag=True, help="Print the plan; run and record nothing.")
 @click.option(
     "--yes", is_flag=True, help="Run every step without asking (destructive ones still ask)."
@@ -132,6 +138,7 @@ def run_command(
     start: str | None,
     only: str | None,
     params: tuple[str, ...],
+    timeout: int | None,
     dry_run: bool,
     yes: bool,
     allow_destructive: bool,
@@ -173,13 +180,17 @@ def run_command(
         raise Failure(
             "not a terminal: give --yes to run the steps without asking (--dry-run to see them)"
         )
+    if terminal.interactive:
+        # Ctrl-C must reach us to stop a step, even when started from a shell that ignores it
+        # (a background job, nohup): Python keeps an inherited SIG_IGN otherwise
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     secrets = session.secrets_of(config.secret_env)
     options = session.Options(
         env=session.step_env(
             dict(os.environ), values, book, str(incident.get("id")) if incident else None
         ),
         secrets=secrets,
-        timeout=config.step_timeout_seconds,
+        timeout=timeout or config.step_timeout_seconds,
         destructive_commands=config.destructive_commands,
         yes=yes,
         allow_destructive=allow_destructive,
@@ -195,7 +206,7 @@ def run_command(
         + (", quit" if walked.quit else "")
     )
     if incident is not None and not walked.quit:
-        _when_exhausted(root, config, book, str(incident.get("id")), terminal, recorder)
+        _when_exhausted(root, config, book, str(incident.get("id")), terminal, who, git)
 
 
 def _asker(terminal: _ClickTerminal) -> Any:
@@ -307,7 +318,13 @@ def _recorder(
 
 
 def _when_exhausted(
-    root: Path, config: Config, book: Runbook, ident: str, terminal: _ClickTerminal, record: Any
+    root: Path,
+    config: Config,
+    book: Runbook,
+    ident: str,
+    terminal: _ClickTerminal,
+    who: str | None,
+    git: Any,
 ) -> None:
     """Every Remediation step tried and the incident still not mitigated: say how to escalate
     and who is next, and offer to record it."""
@@ -330,7 +347,7 @@ def _when_exhausted(
     if terminal.interactive:
         answer = terminal.ask("Record the escalation on the timeline? [y/N]").strip().lower()
         if answer in ("y", "yes"):
-            _record_escalation(root, config, book, ident)
+            _record_escalation(root, config, book, ident, who, git)
 
 
 def _next_on_call(root: Path, config: Config, data: dict[str, Any]) -> str:
@@ -353,12 +370,13 @@ def _next_on_call(root: Path, config: Config, data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _record_escalation(root: Path, config: Config, book: Runbook, ident: str) -> None:
+def _record_escalation(
+    root: Path, config: Config, book: Runbook, ident: str, who: str | None, git: Any
+) -> None:
     from incidentops.base.clock import now
     from incidentops.incident.recording import add_runbook_step
     from incidentops.repo import operations
 
-    who = os.environ.get("INCIDENTOPS_ACTOR")
     text = f"Every Remediation step of {book.path} tried without mitigating: escalating"
     step = {
         "path": book.path,
@@ -366,7 +384,6 @@ def _record_escalation(root: Path, config: Config, book: Runbook, ident: str) ->
         "step": "escalation",
         "outcome": "escalated",
     }
-    git = _git((root / ".git").exists(), False, who, _people(root, config))
     with _errors():
         outcome = operations.change(
             root,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from datetime import datetime
@@ -124,7 +125,7 @@ def _limits(given: tuple[str, ...]) -> dict[str, float]:
             value = float(rate)
         except ValueError:
             value = -1.0
-        if span not in spans or value <= 0:
+        if span not in spans or not math.isfinite(value) or value <= 0:
             raise Failure(
                 f"--max-burn {item!r}: give SPAN=RATE, SPAN one of {', '.join(spans)} (1h=14.4)"
             )

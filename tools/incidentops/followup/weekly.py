@@ -172,6 +172,7 @@ def to_markdown(week: Week, inert: bool = False) -> str:
     """``inert``: people's text (titles, service and factor names) made unable to mention,
     reference or plant markers, for posting on GitHub."""
     from incidentops.base.inert import neutral_line
+    from incidentops.slo.formats import percent
 
     def say(text: Any) -> str:
         return neutral_line(str(text)) if inert else str(text).replace("|", "\\|")
@@ -225,10 +226,10 @@ def to_markdown(week: Week, inert: bool = False) -> str:
             spent = f"{b['spent_minutes']:.1f} of {b['budget_minutes']:.1f} min"
             spent += f" ({b['spent_fraction']:.0%})" + (" **spent**" if b["exhausted"] else "")
             kind = b["window"]["description"]
-            target = f"{b['target'] * 100:.4f}".rstrip("0").rstrip(".")
+            target = percent(b["target"])
             by = ", ".join(f"{i['id']} {i['minutes']:.1f} min" for i in b["incidents"]) or "—"
             out.append(
-                f"| {say(b['service'])} | {target}% {kind} | {spent} "
+                f"| {say(b['service'])} | {target} {kind} | {spent} "
                 f"| {b['remaining_minutes']:.1f} min | {by} |"
             )
     return "\n".join(out) + "\n"

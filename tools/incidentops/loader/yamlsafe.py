@@ -11,6 +11,8 @@ budgeted both by count and by the size of what they expand to.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from itertools import pairwise
 from typing import Any
 
 import yaml
@@ -106,6 +108,51 @@ def load_yaml(
     # Without an '&' there can be no anchor, so no alias: a leaner walk does the same job.
     value = converter.convert(root) if "&" in text else converter.plain(root, 1)
     return Document(value, root, line_offset)
+
+
+def load_yaml_all(text: str, limits: Limits = DEFAULT_LIMITS) -> list[Document]:
+    """Every document of a YAML stream (``---`` between them), each loaded like
+    :func:`load_yaml`; a problem anywhere raises :class:`LoadProblem` with its line. The
+    alias budgets are the stream's, shared out between its documents, so that many small
+    documents cannot expand to more than one large one may."""
+    chunks = _documents(text)
+    share = max(1, len(chunks))
+    each = replace(
+        limits,
+        max_aliases=max(1, limits.max_aliases // share),
+        max_expanded_nodes=max(1, limits.max_expanded_nodes // share),
+    )
+    documents = []
+    offset = 0
+    for chunk in chunks:
+        documents.append(load_yaml(chunk, each if share > 1 else limits, offset))
+        offset += chunk.count("\n")
+    return [d for d in documents if d.value is not None]
+
+
+_DOCUMENT_START = re.compile(r"^---(?=[ \t]|$)", re.MULTILINE)
+_DOCUMENT_END = re.compile(r"^\.\.\.[ \t]*(?:#.*)?(?:\n|\Z)", re.MULTILINE)
+_PREAMBLE = re.compile(r"(?:[ \t]*(?:[%#].*)?(?:\n|\Z))*\Z")  # directives, comments, blanks
+
+
+def _documents(text: str) -> list[str]:
+    """The stream split before each ``---`` and after each ``...`` at a line start, each part
+    keeping its markers so line numbers add up. YAML forbids both at a line start inside any
+    content, so the split is exact. A part holding only directives (``%YAML 1.2``), comments
+    and blank lines belongs to the document after it."""
+    cuts = {m.start() for m in _DOCUMENT_START.finditer(text)}
+    cuts |= {m.end() for m in _DOCUMENT_END.finditer(text)}
+    bounds = sorted({0, len(text), *cuts})
+    merged: list[str] = []
+    carry = ""
+    for a, b in pairwise(bounds):
+        part = text[a:b]
+        if _PREAMBLE.match(part):
+            carry += part
+            continue
+        merged.append(carry + part)
+        carry = ""
+    return merged
 
 
 def _may_nest_deeper_than_c_can_compose(text: str) -> bool:

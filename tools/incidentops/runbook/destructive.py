@@ -28,5 +28,6 @@ def matcher(commands: tuple[str, ...]) -> re.Pattern[str] | None:
 def destructive(code: str, commands: tuple[str, ...]) -> str | None:
     """The first destructive command in ``code``, or None."""
     pattern = matcher(commands)
-    found = pattern.search(code) if pattern is not None else None
+    joined = re.sub(r"\\\r?\n", " ", code)  # `kubectl -n x \` + newline + `delete ...`
+    found = pattern.search(joined) if pattern is not None else None
     return found.group(0) if found else None

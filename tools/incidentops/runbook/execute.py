@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import os
+import re
 import selectors
 import shlex
 import signal
@@ -41,13 +42,24 @@ class StepRun:
     output: str  # cleaned, masked, the tail only
 
 
-def command(interpreter: str, code: str, folder: Path) -> tuple[list[str], bytes | None]:
+_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def command(
+    interpreter: str, code: str, folder: Path, env: dict[str, str] | None = None
+) -> tuple[list[str], bytes | None]:
     """The argv that runs ``code`` and what goes to its standard input. With ``{file}`` in
-    the interpreter, the code is written to a file in ``folder``."""
+    the interpreter, the code is written to a file in ``folder``. ``$NAME`` and ``${NAME}`` in
+    the interpreter's words are the step's environment values (each stays one argument: no
+    shell reads them)."""
     try:
-        argv = shlex.split(interpreter)
+        words = shlex.split(interpreter)
     except ValueError as exc:
         raise StepError(f"interpreter {interpreter!r}: {exc}") from None
+    values = env or {}
+    argv = [
+        _VARIABLE.sub(lambda m: values.get(m.group(1) or m.group(2), ""), word) for word in words
+    ]
     if not argv:
         raise StepError("the interpreter is empty")
     if any("{file}" in part for part in argv):
@@ -91,8 +103,24 @@ class _Output:
             complete, _, self.pending = self.pending.rpartition("\n")
             self.echo(masked(complete + "\n", self.secrets))
         elif len(self.pending) > 4096:  # a progress bar without newlines
-            self.echo(masked(self.pending, self.secrets))
-            self.pending = ""
+            cut = self._safe_cut()
+            self.echo(masked(self.pending[:cut], self.secrets))
+            self.pending = self.pending[cut:]
+
+    def _safe_cut(self) -> int:
+        """Where a long line may be cut for echoing without splitting a secret: at the last
+        space well before its end, else far enough back that no secret's start is cut off."""
+        hold = max((len(s) for s in self.secrets), default=0) + 128  # token shapes too
+        cut = max(0, len(self.pending) - hold)
+        space = self.pending.rfind(" ", 0, cut)
+        if space > 0:
+            return space + 1
+        for secret in self.secrets:
+            for size in range(min(len(secret) - 1, cut), 0, -1):
+                if self.pending[cut - size : cut] == secret[:size]:
+                    cut -= size
+                    break
+        return cut
 
     def finish(self) -> str:
         rest = self.decoder.decode(b"", final=True)
@@ -114,8 +142,8 @@ def _start(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    except OSError as exc:
-        raise StepError(f"{argv[0]}: {exc.strerror or exc}") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in an argument or a variable
+        raise StepError(f"{argv[0]}: {getattr(exc, 'strerror', None) or exc}") from None
     if stdin is not None and process.stdin is not None:
         threading.Thread(target=_feed, args=(process.stdin, stdin), daemon=True).start()
     return process
@@ -133,6 +161,10 @@ def _pump(process: subprocess.Popen[bytes], output: _Output, timeout: float, sta
                 _stop(process, signal.SIGTERM)
                 return "timed-out"
             if not selector.select(min(left, 0.5)):
+                # the step has ended but something it started in the background holds its
+                # output open (`cmd &`): the step is done
+                if process.poll() is not None:
+                    return ""
                 continue
             chunk = os.read(process.stdout.fileno(), 65536)
             if not chunk:

@@ -33,6 +33,11 @@ def runbook_paths(root: Path, config: Config) -> list[str]:
     return sorted(path for path, kind in discover(root, config, ("runbook",)) if kind == "runbook")
 
 
+def fronts(root: Path, config: Config) -> dict[str, dict[str, Any]]:
+    """Every runbook's front matter (an unreadable one as empty), by path."""
+    return {path: _front(root, path, config) for path in runbook_paths(root, config)}
+
+
 def resolve(root: Path, config: Config, wanted: str, cwd: Path | None = None) -> str:
     """The repository-relative path of the runbook ``wanted`` names."""
     paths = runbook_paths(root, config)

@@ -37,7 +37,7 @@ class Parameter:
         if self.pattern is not None:
             try:
                 matched = re.fullmatch(self.pattern, value)
-            except re.error as exc:
+            except (re.error, OverflowError, RecursionError) as exc:
                 raise ParameterError(
                     f"parameter {self.name}: its pattern is invalid ({exc})"
                 ) from None
@@ -48,10 +48,22 @@ class Parameter:
         return value
 
 
+_NAME = re.compile(r"[A-Z_][A-Z0-9_]*\Z")
+# what a parameter may not replace: the shell's and the loader's own variables, and ours
+_RESERVED = frozenset({"PATH", "HOME", "SHELL", "IFS", "ENV", "BASH_ENV", "PS4", "CDPATH"})
+
+
 def declared(front: dict[str, Any]) -> list[Parameter]:
     found = []
     for item in front.get("parameters") or ():
         if isinstance(item, dict) and isinstance(item.get("name"), str):
+            name = item["name"]
+            if not _NAME.match(name):
+                raise ParameterError(f"parameter {name!r}: a name is capitals, digits and _")
+            if name in _RESERVED or name.startswith(("LD_", "INCIDENTOPS_", "BASH_FUNC")):
+                raise ParameterError(
+                    f"parameter {name}: that variable is the system's, not a value"
+                )
             default = item.get("default")
             found.append(
                 Parameter(

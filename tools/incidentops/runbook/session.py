@@ -170,12 +170,14 @@ def _one(
     cwd = root
     if step.annotations.cwd:
         cwd = (root / book.path).parent / step.annotations.cwd
-        if not cwd.resolve().is_relative_to(root.resolve()) or not cwd.is_dir():
+        if "\x00" in step.annotations.cwd or not (
+            cwd.resolve().is_relative_to(root.resolve()) and cwd.is_dir()
+        ):
             terminal.say(f"refused: cwd {step.annotations.cwd!r} is not a folder in the repository")
             return Done(step, "skipped", code, edited=edited, note="bad cwd")
     with workdir() as folder:
         try:
-            argv, stdin = command(interpreter, code, Path(folder))
+            argv, stdin = command(interpreter, code, Path(folder), options.env)
             outcome = run(
                 argv, stdin, cwd, options.env, options.timeout, terminal.output, options.secrets
             )

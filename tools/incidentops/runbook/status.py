@@ -32,8 +32,8 @@ def tried(incident: dict[str, Any]) -> list[Tried]:
                 str(step.get("section")),
                 str(step.get("step")),
                 str(step.get("outcome")),
-                step.get("exit_code"),
-                step.get("seconds"),
+                step.get("exit_code") if type(step.get("exit_code")) is int else None,
+                float(step["seconds"]) if type(step.get("seconds")) in (int, float) else None,
                 event.get("actor"),
                 event.get("result"),
             )
@@ -42,7 +42,7 @@ def tried(incident: dict[str, Any]) -> list[Tried]:
 
 
 def by_runbook(incident: dict[str, Any]) -> dict[str, list[Tried]]:
-    """Runbook path -> its steps as last tried, in the order first tried."""
+    """Runbook path -> each step as it was last tried, in the order of those last tries."""
     result: dict[str, dict[str, Tried]] = {}
     for item in tried(incident):
         steps = result.setdefault(item.path, {})

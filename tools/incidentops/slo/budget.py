@@ -27,9 +27,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from incidentops.base.timeutil import parse_time
+from incidentops.slo.model import BURN_SPANS as SPAN_NAMES
 from incidentops.slo.model import SLO
 
-BURN_SPANS = (("1h", timedelta(hours=1)), ("6h", timedelta(hours=6)), ("3d", timedelta(days=3)))
+_LENGTHS = {"1h": timedelta(hours=1), "6h": timedelta(hours=6), "3d": timedelta(days=3)}
+BURN_SPANS = tuple((name, _LENGTHS[name]) for name in SPAN_NAMES)
 _OPEN = frozenset({"investigating", "identified", "mitigated"})
 
 

@@ -17,7 +17,7 @@ def stamp(moment: datetime) -> str:
 
 def percent(target: float) -> str:
     """0.999 -> 99.9%, 0.9995 -> 99.95%."""
-    return f"{target * 100:.4f}".rstrip("0").rstrip(".") + "%"
+    return f"{target * 100:.6f}".rstrip("0").rstrip(".") + "%"
 
 
 def minutes(value: float) -> str:
@@ -119,7 +119,7 @@ def as_dict(budgets: list[Budget], at: datetime) -> dict[str, Any]:
 
 
 def json_text(budgets: list[Budget], at: datetime) -> str:
-    return json.dumps(as_dict(budgets, at), indent=2) + "\n"
+    return json.dumps(as_dict(budgets, at), indent=2, allow_nan=False) + "\n"
 
 
 FORMATS = {"text": text, "markdown": markdown, "json": json_text}

@@ -16,6 +16,7 @@ the whole period's even before it is over.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -102,21 +103,51 @@ def window_of(value: Any) -> Window:
     return Window(duration, rolling)
 
 
+BURN_SPANS = ("1h", "6h", "3d")  # the spans budget.BURN_SPANS measures
+
+
+def _fraction(value: Any, what: str, low: float, high: float | None) -> float:
+    """A finite number from ``low`` (a rate: above it) to ``high``, or SLOError naming it."""
+    number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if number is None or not math.isfinite(number):
+        raise SLOError(f"{what}: {value!r} is not a number")
+    if high is None and number <= low:
+        raise SLOError(f"{what}: {value!r} must be above {low:g}")
+    if high is not None and not low <= number <= high:
+        raise SLOError(f"{what}: {value!r} must be from {low:g} to {high:g}")
+    return float(number)
+
+
 def slo_of(service: dict[str, Any]) -> SLO | None:
     """The service's SLO (None when it has none); SLOError when it cannot be computed."""
     raw = service.get("slo")
     if not isinstance(raw, dict):
         return None
     target = raw.get("target")
-    if isinstance(target, bool) or not isinstance(target, int | float) or not 0 < target < 1:
+    if (
+        isinstance(target, bool)
+        or not isinstance(target, int | float)
+        or not math.isfinite(target)
+        or not 0 < target < 1
+    ):
         raise SLOError(f"target {target!r}: a fraction between 0 and 1 (0.999 for 99.9%)")
     charge = dict(DEFAULT_CHARGE)
-    charge.update({str(k): float(v) for k, v in (raw.get("charge") or {}).items()})
+    given = raw.get("charge") or {}
+    if not isinstance(given, dict):
+        raise SLOError("charge: a share from 0 to 1 per severity, e.g. {SEV1: 1.0, SEV2: 0.5}")
+    charge.update({str(k): _fraction(v, f"charge.{k}", 0.0, 1.0) for k, v in given.items()})
     until = str(raw.get("until", "mitigated"))
     if until not in UNTIL:
         raise SLOError(f"until {until!r}: one of {', '.join(UNTIL)}")
     policy = raw.get("policy") or {}
-    max_burn = {str(k): float(v) for k, v in (policy.get("max_burn") or {}).items()}
+    limits = policy.get("max_burn") if isinstance(policy, dict) else None
+    if not isinstance(policy, dict) or not isinstance(limits or {}, dict):
+        raise SLOError("policy.max_burn: a rate per span, e.g. {1h: 14.4, 6h: 6}")
+    max_burn = {}
+    for span, rate in (limits or {}).items():
+        if str(span) not in BURN_SPANS:
+            raise SLOError(f"policy.max_burn.{span}: a span is one of {', '.join(BURN_SPANS)}")
+        max_burn[str(span)] = _fraction(rate, f"policy.max_burn.{span}", 0.0, None)
     window = window_of(raw.get("timeWindow"))
     return SLO(str(service.get("name")), float(target), window, charge, until, max_burn)
 

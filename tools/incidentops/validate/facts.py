@@ -121,6 +121,13 @@ def _incident(ctx: FileContext, facts: FileFacts) -> None:
     links = _dict(data.get("links"))
     facts.info["issue"] = links.get("issue") if isinstance(links.get("issue"), int) else None
     facts.info["commander"] = _dict(data.get("roles")).get("commander")
+    # for the alert report: the alerts that started it, and what its alert events say
+    facts.info["alerts"] = [a for a in _list(data.get("alerts")) if isinstance(a, str)]
+    facts.info["alert_events"] = [
+        str(e.get("text"))
+        for e in _list(data.get("timeline"))
+        if isinstance(e, dict) and e.get("kind") == "alert"
+    ]
     facts.info["last_update_at"] = _latest(_list(data.get("updates")))
     facts.info["last_activity_at"] = _latest(
         [*_list(data.get("updates")), *_list(data.get("timeline"))]

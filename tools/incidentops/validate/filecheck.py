@@ -5,7 +5,6 @@ Pure apart from reading the file; the result is plain data, cached by content ha
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -16,6 +15,7 @@ from incidentops.base.config import Config
 from incidentops.loader import Limits, LoadProblem, load_yaml, read_text, split_front_matter
 from incidentops.loader.markdown import MarkdownDoc
 from incidentops.validate import schemas
+from incidentops.validate.cache import digest
 from incidentops.validate.checks import RULES, file_checks
 from incidentops.validate.context import FileContext, FileFacts
 from incidentops.validate.facts import extract
@@ -54,10 +54,6 @@ class FileResult:
         result = cls(path, data["kind"], data["digest"], findings, facts, data["directives"])
         result.stat = data.get("stat", [])
         return result
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _finding(path: str, rule: str, line: int, column: int, message: str) -> Finding:

@@ -17,8 +17,9 @@ from typing import Any
 from incidentops.base.config import CONFIG_FILE, Config, config_from_data
 from incidentops.loader.discovery import discover
 from incidentops.validate import cache
+from incidentops.validate.cache import digest
 from incidentops.validate.checks import RULES, repository_checks
-from incidentops.validate.filecheck import FileResult, check_file, digest, with_settings
+from incidentops.validate.filecheck import FileResult, check_file, with_settings
 from incidentops.validate.findings import Finding
 from incidentops.validate.repository import Repository
 
@@ -115,6 +116,7 @@ def run(
         today or now().date(),
         root,
         frozenset(r.kind for r in results.values() if r.facts is None),
+        use_cache,
     )
     for rule, check in repository_checks():
         findings.extend(

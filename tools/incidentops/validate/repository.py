@@ -9,6 +9,8 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+from incidentops.alerts.links import Linked, link
+from incidentops.alerts.rules import Alert, RuleProblem
 from incidentops.base.config import Config
 from incidentops.loader import Document
 from incidentops.validate.context import FileContext, FileFacts
@@ -24,6 +26,7 @@ class Repository:
     today: date
     root: Path
     unloaded: frozenset[str] = frozenset()  # kinds with a file that failed to load
+    use_cache: bool = True  # False (--no-cache): read everything, write no cache
 
     _documents: dict[str, Document | None] = field(default_factory=dict, repr=False)
 
@@ -70,6 +73,24 @@ class Repository:
                 for value, line, _ in entries:
                     names.setdefault(str(value), (facts.path, line))
         return table
+
+    @cached_property
+    def alert_rules(self) -> tuple[list[Alert], list[RuleProblem]]:
+        """The alerting rules ``alerts.rules`` names (read once, for every alert check)."""
+        from incidentops.validate.cache import alert_rules
+
+        return alert_rules(self.root, self.config, self.use_cache)
+
+    @cached_property
+    def alert_links(self) -> list[Linked]:
+        """Every alert with the runbooks that list it and where its runbook_url leads."""
+        listed: dict[str, list[str]] = {}
+        for facts in self.of_kind("runbook"):
+            for kind, value, _, _ in facts.refs:
+                if kind == "alert":
+                    listed.setdefault(str(value), []).append(facts.path)
+        runbooks = sorted(f.path for f in self.of_kind("runbook"))
+        return link(self.alert_rules[0], listed, self.config.runbook_url, runbooks)
 
     @cached_property
     def incidents(self) -> dict[str, FileFacts]:

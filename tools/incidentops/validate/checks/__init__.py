@@ -8,6 +8,9 @@ from types import ModuleType
 
 from incidentops.validate.checks import (
     action_items_table,
+    alert_no_runbook,
+    alert_not_listed,
+    alert_rules,
     blameless,
     broken_link,
     coverage_gap,
@@ -29,7 +32,9 @@ from incidentops.validate.checks import (
     postmortem_sections,
     references,
     review_overdue,
+    runbook_alert_unknown,
     runbook_sections,
+    runbook_url,
     schedule_versions,
     schema,
     schema_comment,
@@ -75,6 +80,11 @@ REPOSITORY_CHECKS: tuple[ModuleType, ...] = (
     blameless,
     coverage_gap,
     slo_timestamps,
+    alert_rules,
+    alert_no_runbook,
+    runbook_url,
+    runbook_alert_unknown,
+    alert_not_listed,
 )
 
 RULES: dict[str, Rule] = {
