@@ -42,11 +42,19 @@ class Resolver(VersionedResolver):
 
     @property
     def versioned_resolver(self) -> Any:
+        # ruamel asks for this table on every scalar it resolves: filter each table once
         table = super().versioned_resolver
-        return {
-            first: [(tag, regexp) for tag, regexp in pairs if tag != _TIMESTAMP]
-            for first, pairs in table.items()
-        }
+        cached = _WITHOUT_TIMESTAMPS.get(id(table))
+        if cached is None or cached[0] is not table:
+            filtered = {
+                first: [(tag, regexp) for tag, regexp in pairs if tag != _TIMESTAMP]
+                for first, pairs in table.items()
+            }
+            cached = _WITHOUT_TIMESTAMPS[id(table)] = (table, filtered)
+        return cached[1]
+
+
+_WITHOUT_TIMESTAMPS: dict[int, tuple[Any, Any]] = {}
 
 
 def check_holdable(field: str, text: str) -> None:
