@@ -88,7 +88,9 @@ def declare(
         roles, unfilled = core.assign_roles(
             severity, list(services), oncall, at, commander.lstrip("@") if commander else None
         )
-        runbooks = core.runbooks_for(list(services), list(alerts), records(root, config, "runbook"))
+        named = (*services, *alerts)
+        suggested = records(root, config, "runbook", mentioning=named)
+        runbooks = core.runbooks_for(list(services), list(alerts), suggested)
         who = _actor(actor)
         known_actor(who, oncall.people)
         started_at = _at(started, now, "--started-at") if started else None

@@ -103,7 +103,8 @@ def _plan(run: Run, answers: forms.Answers, author: str) -> dict[str, Any] | Non
         level, reason = chosen, "chosen on the form"
     severity = severity_of(run.config, level)
     roles, unfilled = core.assign_roles(severity, [service], run.oncall, run.now, commander)
-    runbooks = core.runbooks_for([service], [], records(run.root, run.config, "runbook"))
+    found = records(run.root, run.config, "runbook", mentioning=(service,))
+    runbooks = core.runbooks_for([service], [], found)
     return {
         "severity": severity,
         "reason": reason,

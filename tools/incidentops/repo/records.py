@@ -16,14 +16,22 @@ _OPEN = re.compile(r"^status:\s*['\"]?(investigating|identified|mitigated)\b", r
 
 
 def records(
-    root: Path, config: Config, kind: str, open_only: bool = False
+    root: Path,
+    config: Config,
+    kind: str,
+    open_only: bool = False,
+    mentioning: tuple[str, ...] | None = None,
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """(path, data) for each readable file of ``kind``. ``open_only`` skips, before parsing,
-    incidents whose status line is not an open state: cheap on 10,000 files."""
+    incidents whose status line is not an open state: cheap on 10,000 files. ``mentioning``
+    skips, before parsing, files whose text holds none of these words (a runbook that lists
+    a service names it)."""
     for path, _ in discover(root, config, (kind,)):
         try:
             text, _ = read_text(root, path, config.max_file_bytes)
             if open_only and not _OPEN.search(text):
+                continue
+            if mentioning is not None and not any(word in text for word in mentioning):
                 continue
             if kind in ("runbook", "postmortem"):
                 text = split_front_matter(text)[0]
