@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from incidentops.base.config import Config
-from incidentops.loader import LoadProblem, read_text
+from incidentops.loader import LoadProblem
 from incidentops.loader.discovery import glob_regex, static_prefix
 from incidentops.loader.yamlsafe import load_yaml_all
 
@@ -97,18 +97,3 @@ def rule_files(root: Path, config: Config) -> list[str]:
             if regex.match(relative):
                 found.add(relative)
     return sorted(found)
-
-
-def load_all(root: Path, config: Config) -> tuple[list[Alert], list[RuleProblem]]:
-    alerts: list[Alert] = []
-    problems: list[RuleProblem] = []
-    for path in rule_files(root, config):
-        try:
-            text, _ = read_text(root, path, config.max_file_bytes)
-        except LoadProblem as problem:
-            problems.append(RuleProblem(path, problem.line, problem.column, problem.message))
-            continue
-        found, trouble = alerts_of(path, text, config)
-        alerts += found
-        problems += trouble
-    return alerts, problems

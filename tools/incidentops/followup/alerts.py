@@ -8,7 +8,7 @@ from pathlib import Path
 
 from incidentops.alerts.links import link
 from incidentops.alerts.report import Noise, Row, rows
-from incidentops.alerts.rules import RuleProblem, load_all
+from incidentops.alerts.rules import RuleProblem
 from incidentops.base.config import Config
 
 
@@ -16,9 +16,10 @@ def build(
     root: Path, config: Config, since: datetime, until: datetime
 ) -> tuple[list[Row], list[RuleProblem]]:
     from incidentops.runbook.find import fronts
+    from incidentops.validate.cache import alert_rules
     from incidentops.validate.index import facts_of
 
-    alerts, problems = load_all(root, config)
+    alerts, problems = alert_rules(root, config)  # the rule files validate read, if unchanged
     listed: dict[str, list[str]] = {}
     runbooks = fronts(root, config)
     for path, front in runbooks.items():
