@@ -214,3 +214,36 @@ def format_option(*choices: str, default: str | None = None) -> Callable[..., An
         default=default or choices[0],
         show_default=True,
     )
+
+
+class ClickTerminal:
+    """A terminal for an interactive walk (``runbook run``): what to show, and the person's
+    answers through click's prompts (Ctrl-C or end of input at a prompt means quit)."""
+
+    def __init__(self) -> None:
+        self.interactive = sys.stdin.isatty() and sys.stdout.isatty()
+
+    def say(self, text: str) -> None:
+        click.echo(text)
+
+    def output(self, text: str) -> None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    def choose(self, prompt: str) -> str:
+        try:
+            return str(
+                click.prompt(prompt, type=click.Choice(["r", "s", "e", "q"]), show_choices=False)
+            )
+        except click.Abort:
+            click.echo("")
+            return "q"
+
+    def ask(self, prompt: str) -> str:
+        try:
+            return str(click.prompt(prompt, default="", show_default=False))
+        except click.Abort:
+            return ""
+
+    def edit(self, code: str) -> str | None:
+        return click.edit(code, extension=".sh", require_save=True)

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from incidentops.cli.common import (
+    ClickTerminal,
     Failure,
     _errors,
     _git,
@@ -54,57 +54,12 @@ def steps(name: str, fmt: str, repo: str | None) -> None:
     with _errors():
         root, config, _ = _setup(repo)
         book = _book(root, config, name)
+    from incidentops.runbook.views import steps_document, steps_text
+
     if fmt == "json":
-        rows = [
-            {
-                "section": s.section,
-                "number": s.number,
-                "name": s.name if s.runnable else None,
-                "title": s.title,
-                "language": s.language,
-                "line": s.line,
-                "runnable": s.runnable,
-                "expected": s.expected,
-                "excluded_from_run_all": s.annotations.exclude_from_run_all,
-            }
-            for s in book.steps
-        ]
-        click.echo(json.dumps({"version": 1, "runbook": book.path, "steps": rows}, indent=2))
-        return
-    click.echo(f"{book.path}: {book.title}")
-    for s in book.steps:
-        mark = s.name if s.runnable else f"(shown: {s.language or 'no language'})"
-        click.echo(f"  {s.label():<16} {mark:<28} line {s.line:<5} {s.title[:80]}")
-
-
-class _ClickTerminal:
-    def __init__(self) -> None:
-        self.interactive = sys.stdin.isatty() and sys.stdout.isatty()
-
-    def say(self, text: str) -> None:
-        click.echo(text)
-
-    def output(self, text: str) -> None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-
-    def choose(self, prompt: str) -> str:
-        try:
-            return str(
-                click.prompt(prompt, type=click.Choice(["r", "s", "e", "q"]), show_choices=False)
-            )
-        except click.Abort:
-            click.echo("")
-            return "q"
-
-    def ask(self, prompt: str) -> str:
-        try:
-            return str(click.prompt(prompt, default="", show_default=False))
-        except click.Abort:
-            return ""
-
-    def edit(self, code: str) -> str | None:
-        return click.edit(code, extension=".sh", require_save=True)
+        click.echo(json.dumps(steps_document(book), indent=2))
+    else:
+        click.echo(steps_text(book), nl=False)
 
 
 @runbook.command("run")
@@ -157,7 +112,7 @@ def run_command(
         raise Failure(
             "refused under GitHub Actions: a runbook runs on a responder's machine (--allow-ci)"
         )
-    terminal = _ClickTerminal()
+    terminal = ClickTerminal()
     with _errors():
         root, config, _ = _setup(repo)
         people = _people(root, config)
@@ -174,7 +129,10 @@ def run_command(
         except (parameters.ParameterError, session.SessionError) as exc:
             raise Failure(str(exc)) from None
     if dry_run:
-        _print_plan(book, planned, values, config, incident)
+        from incidentops.runbook.views import plan_text
+
+        ident_text = str(incident.get("id")) if incident else None
+        click.echo(plan_text(book, planned, values, config.interpreters, ident_text), nl=False)
         return
     if not terminal.interactive and not yes:
         raise Failure(
@@ -209,7 +167,7 @@ def run_command(
         _when_exhausted(root, config, book, str(incident.get("id")), terminal, who, git)
 
 
-def _asker(terminal: _ClickTerminal) -> Any:
+def _asker(terminal: ClickTerminal) -> Any:
     def ask(parameter: Any) -> str:
         hint = f" ({parameter.description})" if parameter.description else ""
         default = f" [{parameter.default}]" if parameter.default is not None else ""
@@ -227,7 +185,7 @@ def _incident(root: Path, ident: str) -> dict[str, Any]:
 
 
 def _suggested(
-    root: Path, config: Config, incident: dict[str, Any] | None, terminal: _ClickTerminal
+    root: Path, config: Config, incident: dict[str, Any] | None, terminal: ClickTerminal
 ) -> str:
     if incident is None:
         raise Failure("name a RUNBOOK, or give --incident to choose among its runbooks")
@@ -249,27 +207,30 @@ def _suggested(
     return offered[int(chosen) - 1]
 
 
-def _print_plan(
-    book: Runbook,
-    planned: list[Any],
-    values: dict[str, str],
+def _write_step(
+    root: Path,
     config: Config,
-    incident: dict[str, Any] | None,
+    ident: str,
+    who: str | None,
+    git: Any,
+    text: str,
+    result: str | None,
+    step: dict[str, Any],
 ) -> None:
-    click.echo(f"Plan for {book.path} ({book.title}); nothing is run or recorded (--dry-run)")
-    for name, value in values.items():
-        click.echo(f"  parameter {name}={value!r} (an environment variable, never in the command)")
-    for step in planned:
-        if step.runnable:
-            click.echo(f"  {step.label():<16} {step.name:<28} {config.interpreters[step.language]}")
-        else:
-            click.echo(f"  {step.label():<16} shown only ({step.language or 'no language'})")
-    where = (
-        f"{incident.get('id')}'s timeline, one commit per step"
-        if incident
-        else "nowhere (no --incident)"
-    )
-    click.echo(f"  recorded on: {where}")
+    """One runbook event on the incident's timeline, committed as every change is."""
+    from incidentops.base.clock import now
+    from incidentops.incident.recording import add_runbook_step
+    from incidentops.repo import operations
+
+    with _errors():
+        outcome = operations.change(
+            root,
+            ident,
+            lambda data: add_runbook_step(data, now(), who, text, result, step),
+            config,
+            git,
+        )
+    click.echo(f"recorded: {outcome.summary}" + (f" ({outcome.sha[:8]})" if outcome.sha else ""))
 
 
 def _recorder(
@@ -281,38 +242,13 @@ def _recorder(
     secrets: list[str],
     git: Any,
 ) -> Any:
-    from incidentops.base.clock import now
-    from incidentops.incident.recording import add_runbook_step
-    from incidentops.repo import operations
-    from incidentops.runbook.session import recorded_text
+    from incidentops.runbook.session import recorded_step, recorded_text
 
     def record(done: Done) -> None:
-        if incident is None:
-            return
-        text, result = recorded_text(done, book, secrets)
-        step: dict[str, Any] = {
-            "path": book.path,
-            "section": done.step.section,
-            "step": done.step.name,
-            "outcome": done.outcome,
-        }
-        if done.run is not None:
-            if done.run.exit_code is not None:
-                step["exit_code"] = done.run.exit_code
-            step["seconds"] = done.run.seconds
-        if done.edited:
-            step["edited"] = True
-        with _errors():
-            outcome = operations.change(
-                root,
-                str(incident["id"]),
-                lambda data: add_runbook_step(data, now(), who, text, result, step),
-                config,
-                git,
-            )
-        click.echo(
-            f"recorded: {outcome.summary}" + (f" ({outcome.sha[:8]})" if outcome.sha else "")
-        )
+        if incident is not None:
+            text, result = recorded_text(done, book, secrets)
+            step = recorded_step(done, book)
+            _write_step(root, config, str(incident["id"]), who, git, text, result, step)
 
     return record
 
@@ -322,20 +258,20 @@ def _when_exhausted(
     config: Config,
     book: Runbook,
     ident: str,
-    terminal: _ClickTerminal,
+    terminal: ClickTerminal,
     who: str | None,
     git: Any,
 ) -> None:
     """Every Remediation step tried and the incident still not mitigated: say how to escalate
     and who is next, and offer to record it."""
-    from incidentops.runbook.status import by_runbook
+    from incidentops.base.clock import now
+    from incidentops.oncall.repo import from_directory
+    from incidentops.oncall.views import next_on_call
+    from incidentops.runbook.status import exhausted
 
     data = _incident(root, ident)
-    if data.get("status") not in ("investigating", "identified"):
-        return
     remediation = [s.name for s in book.runnable() if s.section == "Remediation"]
-    tried = {t.step for t in by_runbook(data).get(book.path, ()) if t.outcome != "skipped"}
-    if not remediation or not set(remediation) <= tried:
+    if not exhausted(data, book.path, remediation):
         return
     click.echo(
         f"\nEvery Remediation step of {book.path} has been tried and {ident} is still "
@@ -343,56 +279,20 @@ def _when_exhausted(
     )
     if book.escalation:
         click.echo("\n" + book.escalation)
-    click.echo(_next_on_call(root, config, data))
+    model = from_directory(root, config)
+    click.echo(next_on_call(model, data.get("services") or (), str(data.get("severity")), now()))
     if terminal.interactive:
         answer = terminal.ask("Record the escalation on the timeline? [y/N]").strip().lower()
         if answer in ("y", "yes"):
             _record_escalation(root, config, book, ident, who, git)
 
 
-def _next_on_call(root: Path, config: Config, data: dict[str, Any]) -> str:
-    from incidentops.base.clock import now
-    from incidentops.oncall.escalation import chain
-    from incidentops.oncall.repo import from_directory
-    from incidentops.oncall.views import escalation_text
-
-    model = from_directory(root, config)
-    lines = []
-    for service in data.get("services") or ():
-        entry = model.services.get(str(service)) or {}
-        policy = model.policies.get(str(entry.get("escalation", "")))
-        if policy is None:
-            lines.append(f"{service}: no escalation policy in oncall/escalation/")
-            continue
-        steps = chain(policy, model.schedules, now(), str(data.get("severity")))
-        schedule = model.schedules.get(str(entry.get("schedule", "")))
-        lines.append(escalation_text(policy.name, now(), schedule, steps).rstrip())
-    return "\n".join(lines)
-
-
 def _record_escalation(
     root: Path, config: Config, book: Runbook, ident: str, who: str | None, git: Any
 ) -> None:
-    from incidentops.base.clock import now
-    from incidentops.incident.recording import add_runbook_step
-    from incidentops.repo import operations
-
     text = f"Every Remediation step of {book.path} tried without mitigating: escalating"
-    step = {
-        "path": book.path,
-        "section": "Remediation",
-        "step": "escalation",
-        "outcome": "escalated",
-    }
-    with _errors():
-        outcome = operations.change(
-            root,
-            ident,
-            lambda data: add_runbook_step(data, now(), who, text, None, step),
-            config,
-            git,
-        )
-    click.echo(f"recorded: {outcome.summary}")
+    step = {"path": book.path, "section": "Remediation", "step": "escalation"}
+    _write_step(root, config, ident, who, git, text, None, {**step, "outcome": "escalated"})
 
 
 @runbook.command()

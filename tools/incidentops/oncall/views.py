@@ -177,3 +177,21 @@ def escalation_text(
         again = f" (repeat {note.round - 1})" if note.round > 1 else ""
         lines.append(f"  +{note.minute:>3} min  step {note.step}{again}: {note.target} -> {people}")
     return "\n".join(lines) + "\n"
+
+
+def next_on_call(model: Any, services: Sequence[str], severity: str, at: datetime) -> str:
+    """Who each service's escalation policy notifies next from ``at`` (``model``: the
+    repository's on-call model), for a responder whose runbook ran out of steps."""
+    from incidentops.oncall.escalation import chain
+
+    lines = []
+    for service in services:
+        entry = model.services.get(str(service)) or {}
+        policy = model.policies.get(str(entry.get("escalation", "")))
+        if policy is None:
+            lines.append(f"{service}: no escalation policy in oncall/escalation/")
+            continue
+        steps = chain(policy, model.schedules, at, severity)
+        schedule = model.schedules.get(str(entry.get("schedule", "")))
+        lines.append(escalation_text(policy.name, at, schedule, steps).rstrip())
+    return "\n".join(lines)

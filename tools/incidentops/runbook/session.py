@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from incidentops.runbook.destructive import destructive
 from incidentops.runbook.execute import StepError, StepRun, command, run, workdir
@@ -249,3 +249,20 @@ def recorded_text(done: Done, book: Runbook, secrets: list[str]) -> tuple[str, s
     if done.run.output:
         result += "\n\n" + done.run.output
     return text, result
+
+
+def recorded_step(done: Done, book: Runbook) -> dict[str, Any]:
+    """The event's structured ``runbook:`` field (what ``runbook status`` reads back)."""
+    step: dict[str, Any] = {
+        "path": book.path,
+        "section": done.step.section,
+        "step": done.step.name,
+        "outcome": done.outcome,
+    }
+    if done.run is not None:
+        if done.run.exit_code is not None:
+            step["exit_code"] = done.run.exit_code
+        step["seconds"] = done.run.seconds
+    if done.edited:
+        step["edited"] = True
+    return step

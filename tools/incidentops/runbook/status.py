@@ -67,3 +67,12 @@ def text(incident: dict[str, Any]) -> str:
                 f"{item.at}{who}"
             )
     return "\n".join(lines) + "\n"
+
+
+def exhausted(incident: dict[str, Any], path: str, remediation: list[str]) -> bool:
+    """Every Remediation step of the runbook at ``path`` tried (not skipped) and the incident
+    still investigating or identified: time to escalate."""
+    if incident.get("status") not in ("investigating", "identified") or not remediation:
+        return False
+    tried = {t.step for t in by_runbook(incident).get(path, ()) if t.outcome != "skipped"}
+    return set(remediation) <= tried
