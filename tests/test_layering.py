@@ -23,7 +23,7 @@ STACK: tuple[frozenset[str], ...] = (
     frozenset({"__main__"}),
     frozenset({"cli"}),
     frozenset({"github"}),
-    frozenset({"repo", "followup"}),
+    frozenset({"repo", "followup", "notify"}),
     frozenset({"validate", "metrics"}),
     frozenset({"slo", "runbook"}),
     frozenset({"incident"}),

@@ -16,6 +16,7 @@ DEFAULT_PATHS: dict[str, list[str]] = {
     "services": ["oncall/services.yaml"],
     "schedule": ["oncall/schedules/*.yaml"],
     "escalation": ["oncall/escalation/*.yaml"],
+    "deliveries": ["deliveries/*/*.yaml"],
 }
 
 CONFIG_FILE = "incidentops.yaml"
@@ -171,6 +172,8 @@ class Config:
     oncall_lookahead_days: int = 28
     cache: bool = True
     github: GitHubSettings = field(default_factory=GitHubSettings)
+    # `notify:` as written (validated by the schema); notify/targets.py reads it into targets
+    notify: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
 
     def severity(self, level: str) -> Severity | None:
@@ -234,6 +237,7 @@ def config_from_data(data: Any) -> Config:
         oncall_lookahead_days=validate.get("oncall_lookahead_days", 28),
         cache=validate.get("cache", True),
         github=GitHubSettings(**data.get("github", {})),
+        notify=dict(data.get("notify", {})),
         raw=data,
     )
 

@@ -12,4 +12,5 @@ KINDS = (
     "services",
     "schedule",
     "escalation",
+    "deliveries",
 )

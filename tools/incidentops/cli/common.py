@@ -74,6 +74,8 @@ _ONE_LINE = (
     ("incidentops.oncall.repo", "OnCallError", ""),
     ("incidentops.repo.edit", "EditError", ""),
     ("incidentops.repo.gitops", "GitOpsError", "git: "),
+    ("incidentops.notify.targets", "TargetError", ""),
+    ("incidentops.notify.send", "DeliveryError", ""),
 )
 
 
@@ -195,14 +197,18 @@ def _change(
         root, config, now = _setup(repo)
         c = Context(root, config, now, _people(root, config))
         known_actor(actor, c.people)
-        outcome = operations.change(
-            root,
-            ident.upper(),
-            lambda data: decide(data, c),
-            config,
-            _git(commit, push, actor, c.people),
-        )
+        git = _git(commit, push, actor, c.people)
+        outcome = operations.change(root, ident.upper(), lambda data: decide(data, c), config, git)
     _print(outcome)
+    notify_after(root, config, now, outcome.ident, git)
+
+
+def notify_after(root: Path, config: Config, now: datetime, ident: str, git: GitOptions) -> None:
+    """Send the change's notifications (no-op without targets); a failed send is one line and
+    stays pending for `incidentops notify flush`, the change itself has landed."""
+    from incidentops.github.notifying import after_change
+
+    after_change(root, config, now, ident, git, lambda line: click.echo(line, err=True))
 
 
 def format_option(*choices: str, default: str | None = None) -> Callable[..., Any]:

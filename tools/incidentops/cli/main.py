@@ -53,6 +53,7 @@ def _register() -> None:
         forms,
         github,
         incident,
+        notify,
         oncall,
         records,
         reports,
@@ -83,6 +84,7 @@ def _register() -> None:
         followup.actions,
         followup.report,
         oncall.oncall,
+        notify.notify,
         github.github,
         forms.forms,
     )

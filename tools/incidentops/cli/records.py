@@ -20,6 +20,7 @@ from incidentops.cli.common import (
     at_option,
     changing,
     known_actor,
+    notify_after,
     repo_option,
 )
 
@@ -115,9 +116,8 @@ def declare(
             declaration["made"] = made
             return made.data
 
-        outcome = operations.declare(
-            root, build, at.year, config, _git(commit, push, who, oncall.people)
-        )
+        git = _git(commit, push, who, oncall.people)
+        outcome = operations.declare(root, build, at.year, config, git)
     made = declaration["made"]
     click.echo(
         f"Declared {outcome.ident} ({outcome.path})"
@@ -139,6 +139,7 @@ def declare(
         f"{outcome.ident} --audience internal --message ...), record what you try "
         f"(incidentops timeline {outcome.ident} --kind action ...)."
     )
+    notify_after(root, config, now, outcome.ident, git)
 
 
 @click.command()
@@ -167,16 +168,18 @@ def update(
         root, config, now = _setup(repo)
         people = _people(root, config)
         known_actor(who, people)
+        git = _git(commit, push, who, people)
         outcome = operations.change(
             root,
             ident.upper(),
             lambda data: add_update(data, audience, message, now, who, state),
             config,
-            _git(commit, push, who, people),
+            git,
         )
         text = update_text(outcome.data, config, audience, message, now, root)
     click.echo(text, nl=not text.endswith("\n"))
     click.echo(f"-- recorded: {outcome.summary}" + (f" ({outcome.sha[:8]})" if outcome.sha else ""))
+    notify_after(root, config, now, outcome.ident, git)
 
 
 @click.command()

@@ -29,7 +29,7 @@ from incidentops.github.commands import (
     record_comment,
 )
 from incidentops.github.event import Comment, Event, Issue
-from incidentops.github.outcomes import follow_up, reply_for
+from incidentops.github.outcomes import follow_up, notify_after, reply_for
 from incidentops.github.run import Run
 from incidentops.github.text import has_marker, marker, markers
 from incidentops.incident.lifecycle import LifecycleError
@@ -101,6 +101,7 @@ def handle(run: Run, issue: Issue, comment: Comment) -> int:
         _reply(
             run, issue.number, comment.id, reply_for(run, command, data, None, follow, comment.id)
         )
+        notify_after(run, str(data.get("id")))
         return 0
     run.api.react(comment.id, "eyes")
     return _apply(run, issue, comment, command, path, data)
@@ -202,6 +203,7 @@ def _apply(
     notes = [*outcome.notes, *follow_up(run, command, outcome.data)]
     body = reply_for(run, command, outcome.data, outcome.sha, notes, comment.id, outcome.summary)
     _reply(run, issue.number, comment.id, body)
+    notify_after(run, outcome.ident)
     return 0
 
 

@@ -220,6 +220,10 @@ def _finish(
         fixed = f"{marker('form-error')}\nThe form's problems are fixed: declared as {ident}."
         if stale.body != fixed:
             run.api.edit_comment(stale, fixed)
+    if path.startswith("incidents/") and (run.root / path).is_file():
+        from incidentops.github.outcomes import notify_after
+
+        notify_after(run, ident)  # the page, the channel, the announcement: in the same job
     return 0
 
 

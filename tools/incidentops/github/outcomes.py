@@ -33,6 +33,18 @@ def follow_up(run: Run, command: Command, data: dict[str, Any]) -> list[str]:
         return [f"the postmortem pull request could not be opened ({exc}); the daily run retries"]
 
 
+def notify_after(run: Run, ident: str) -> None:
+    """Deliver the incident's pending notifications after its change was pushed, in the same
+    job; what fails stays pending for the scheduled `incidentops notify flush`."""
+    from incidentops.github.notifying import after_change
+    from incidentops.repo.operations import GitOptions
+
+    if run.dry_run:
+        return
+    git = GitOptions(commit=True, push=True, author=None)
+    after_change(run.root, run.config, run.now, ident, git, run.say)
+
+
 def reply_for(
     run: Run,
     command: Command,

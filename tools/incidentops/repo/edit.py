@@ -35,6 +35,7 @@ __all__ = [
     "create_file",
     "detect_indent",
     "patch_text",
+    "replace_file",
     "rewrite_file",
     "validate_text",
 ]
@@ -92,6 +93,17 @@ def create_file(
     finally:
         Path(temporary).unlink()
     return text
+
+
+def replace_file(root: Path, relative: str, text: str, config: Config, kind: str) -> None:
+    """Write a machine-kept file whole (a deliveries file), after validating it: created when
+    missing, else replaced atomically. Not for files people edit (their layout would go)."""
+    target = _target(root, relative)
+    validate_text(root, relative, text, config, kind)
+    if not target.exists():
+        create_file(root, relative, text, config, kind)
+        return
+    _write_atomic(target, text, expected=target.read_bytes())
 
 
 def patch_text(text: str, patch: Patch, kind: str = "incident") -> str:
@@ -196,6 +208,7 @@ __all__ = [
     "create_file",
     "detect_indent",
     "patch_text",
+    "replace_file",
     "rewrite_file",
     "validate_text",
 ]

@@ -68,10 +68,11 @@ def change(
         text = edit.apply_patch(root, path, decided.patch, config, "incident")
         from incidentops.loader import load_yaml
 
+        after = load_yaml(text).value
         result["outcome"] = Outcome(
-            str(data.get("id")), path, decided.summary, decided.notes, load_yaml(text).value
+            str(data.get("id")), path, decided.summary, decided.notes, after
         )
-        return [path]
+        return [path, *_outbox(root, data, after, config)]
 
     sha = _persist(root, attempt, lambda: result["outcome"], git)
     outcome = result["outcome"]
@@ -100,7 +101,7 @@ def declare(
         data = build(ident)
         edit.create_file(root, path, incident_yaml(data), config, "incident")
         result["outcome"] = Outcome(ident, path, f"{ident}: declared {data['severity']}", [], data)
-        return [path]
+        return [path, *_outbox(root, None, data, config)]
 
     sha = _persist(root, attempt, lambda: result["outcome"], git)
     result["outcome"].sha = sha
@@ -108,6 +109,19 @@ def declare(
 
 
 __all__ = ["GitOptions", "LifecycleError", "Outcome", "change", "datetime", "declare"]
+
+
+def _outbox(
+    root: Path, before: dict[str, Any] | None, after: dict[str, Any], config: Config
+) -> list[str]:
+    """The change's notification events, into the outbox in the same commit (nothing when no
+    target is configured)."""
+    from incidentops.base.clock import now
+    from incidentops.incident.lifecycle import stamp
+    from incidentops.repo import outbox
+
+    written = outbox.add_events(root, before, after, stamp(now()), config)
+    return [written] if written else []
 
 
 def _persist(
@@ -118,7 +132,7 @@ def _persist(
 
     if git.push:
         return gitops.push_with_retry(root, attempt, lambda: outcome().summary, author=git.author)
-    attempt()
+    paths = attempt()
     if not git.commit:
         return None
-    return gitops.commit(root, [outcome().path], outcome().summary, git.author)
+    return gitops.commit(root, paths, outcome().summary, git.author)

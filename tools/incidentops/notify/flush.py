@@ -1,0 +1,76 @@
+"""One delivery round: add the clock's events (overdue updates, escalation steps), send what
+is pending to every target, record the results. The caller hands in a ``Store`` (repo/outbox's
+``Store`` reads and commits the deliveries files), so this module touches no file itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from incidentops.incident.events import numbered
+from incidentops.notify.deliver import Job, run
+from incidentops.notify.due import due_events
+from incidentops.notify.send import Context
+from incidentops.notify.targets import Target
+from incidentops.oncall.repo import OnCall
+
+
+class Store(Protocol):
+    def jobs(self, ident: str | None) -> list[tuple[dict[str, Any], dict[str, Any]]]: ...
+
+    def add_events(self, new: dict[str, list[dict[str, Any]]]) -> None: ...
+
+    def save(self, results: dict[str, dict[str, dict[str, Any]]]) -> str | None: ...
+
+
+@dataclass
+class Report:
+    lines: list[str] = field(default_factory=list)
+    sent: int = 0
+    failed: int = 0
+    sha: str | None = None
+
+
+def flush(
+    store: Store,
+    ctx: Context,
+    targets: list[Target],
+    oncall: OnCall,
+    ident: str | None = None,
+    dry_run: bool = False,
+) -> Report:
+    report = Report()
+    if not targets:
+        report.lines.append("no notify target is configured (notify.targets in incidentops.yaml)")
+        return report
+    jobs = [Job(*found) for found in store.jobs(ident)]
+    due = {
+        job.ident: found
+        for job in jobs
+        if (found := due_events(job.incident, job.record, ctx.config, oncall, ctx.now))
+    }
+    if due and not dry_run:
+        store.add_events(due)
+        jobs = [Job(*found) for found in store.jobs(ident)]
+    elif due:
+        for job in jobs:
+            if job.ident in due:
+                job.record["events"] = [
+                    *job.record.get("events", []),
+                    *numbered(job.record.get("events", []), due[job.ident]),
+                ]
+    results = run(jobs, targets, ctx, dry_run)
+    changed: dict[str, dict[str, dict[str, Any]]] = {}
+    for job_ident, per_target in results.items():
+        for name, result in per_target.items():
+            report.lines.extend(result.lines)
+            report.sent += len(result.sent)
+            report.failed += 1 if result.error else 0
+            if result.changed:
+                changed.setdefault(job_ident, {})[name] = result.as_record()
+    if changed and not dry_run:
+        report.sha = store.save(changed)
+    if not report.lines:
+        report.lines.append("nothing to send")
+    report.lines.extend(ctx.safe(note) for note in ctx.notes)
+    return report
