@@ -88,7 +88,10 @@ def between(
 def numbered(existing: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``new`` events with IDs following ``existing``'s."""
     last = max((int(e.get("id", 0)) for e in existing), default=0)
-    return [{"id": last + n, **event} for n, event in enumerate(new, start=1)]
+    return [
+        {"id": last + n, **{k: v for k, v in event.items() if k != "id"}}
+        for n, event in enumerate(new, start=1)
+    ]
 
 
 def _text(value: Any) -> str | None:

@@ -32,8 +32,11 @@ def due_events(
         found.append({"kind": "overdue", "at": stamp(now), "due": overdue})
     if not incident.get("acknowledged_at"):
         steps = {int(e["step"]) for e in known if e.get("kind") == "escalation" and "step" in e}
-        for step, people in _escalation_steps(incident, oncall, now):
-            if step not in steps:
+        declarer = incident.get("declared_by")
+        for step, found_people in _escalation_steps(incident, oncall, now):
+            # whoever declared it knows: a step of only the declarer notifies nobody
+            people = [p for p in found_people if p != declarer]
+            if step not in steps and people:
                 found.append(
                     {"kind": "escalation", "at": stamp(now), "step": step, "people": people}
                 )

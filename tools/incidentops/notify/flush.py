@@ -5,6 +5,7 @@ is pending to every target, record the results. The caller hands in a ``Store`` 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from incidentops.incident.events import numbered
@@ -16,11 +17,15 @@ from incidentops.oncall.repo import OnCall
 
 
 class Store(Protocol):
-    def jobs(self, ident: str | None) -> list[tuple[dict[str, Any], dict[str, Any]]]: ...
+    def jobs(
+        self, ident: str | None, now: datetime | None
+    ) -> list[tuple[dict[str, Any], dict[str, Any]]]: ...
 
-    def add_events(self, new: dict[str, list[dict[str, Any]]]) -> None: ...
-
-    def save(self, results: dict[str, dict[str, dict[str, Any]]]) -> str | None: ...
+    def save(
+        self,
+        results: dict[str, dict[str, dict[str, Any]]],
+        new: dict[str, list[dict[str, Any]]],
+    ) -> str | None: ...
 
 
 @dataclass
@@ -43,22 +48,21 @@ def flush(
     if not targets:
         report.lines.append("no notify target is configured (notify.targets in incidentops.yaml)")
         return report
-    jobs = [Job(*found) for found in store.jobs(ident)]
+    jobs = [Job(*found) for found in store.jobs(ident, ctx.now)]
     due = {
         job.ident: found
         for job in jobs
-        if (found := due_events(job.incident, job.record, ctx.config, oncall, ctx.now))
+        # only incidents notify has heard of: configuring a target does not start reminding
+        # about every incident that was already open
+        if job.record.get("events")
+        and (found := due_events(job.incident, job.record, ctx.config, oncall, ctx.now))
     }
-    if due and not dry_run:
-        store.add_events(due)
-        jobs = [Job(*found) for found in store.jobs(ident)]
-    elif due:
-        for job in jobs:
-            if job.ident in due:
-                job.record["events"] = [
-                    *job.record.get("events", []),
-                    *numbered(job.record.get("events", []), due[job.ident]),
-                ]
+    # numbered here and recorded with the results, in one commit (`save` renumbers them
+    # should a concurrent run have added events first)
+    for job in jobs:
+        if job.ident in due:
+            due[job.ident] = numbered(job.record.get("events", []), due[job.ident])
+            job.record["events"] = [*job.record.get("events", []), *due[job.ident]]
     results = run(jobs, targets, ctx, dry_run)
     changed: dict[str, dict[str, dict[str, Any]]] = {}
     for job_ident, per_target in results.items():
@@ -68,8 +72,8 @@ def flush(
             report.failed += 1 if result.error else 0
             if result.changed:
                 changed.setdefault(job_ident, {})[name] = result.as_record()
-    if changed and not dry_run:
-        report.sha = store.save(changed)
+    if (changed or due) and not dry_run:
+        report.sha = store.save(changed, due)
     if not report.lines:
         report.lines.append("nothing to send")
     report.lines.extend(ctx.safe(note) for note in ctx.notes)

@@ -305,7 +305,16 @@ class Slack:
         from incidentops.base.timeutil import parse_time
 
         days = self.target.get("archive_after_days")
-        ended = parse_time(incident.get("closed_at") or incident.get("cancelled_at"))
+        # resolved counts as over: a postmortem can keep an incident from `closed` for weeks
+        ended = (
+            parse_time(
+                incident.get("closed_at")
+                or incident.get("cancelled_at")
+                or incident.get("resolved_at")
+            )
+            if incident.get("status") in ("resolved", "closed", "cancelled")
+            else None
+        )
         if days is None or ended is None or not remote.get("channel") or remote.get("archived"):
             return False
         if self.ctx.now < ended + timedelta(days=int(days)):

@@ -120,8 +120,23 @@ def _outbox(
     from incidentops.incident.lifecycle import stamp
     from incidentops.repo import outbox
 
-    written = outbox.add_events(root, before, after, stamp(now()), config)
+    written = outbox.add_events(root, before, after, stamp(now()), config, _actor(before, after))
     return [written] if written else []
+
+
+def _actor(before: dict[str, Any] | None, after: dict[str, Any]) -> str | None:
+    """Who made the change: the actor of the newest timeline entry it added (an update's
+    author when it added none)."""
+    old = len(before.get("timeline") or []) if before else 0
+    added = (after.get("timeline") or [])[old:]
+    for entry in reversed(added):
+        if isinstance(entry, dict) and entry.get("actor"):
+            return str(entry["actor"])
+    updates = (after.get("updates") or [])[len(before.get("updates") or []) if before else 0 :]
+    for update in reversed(updates):
+        if isinstance(update, dict) and update.get("author"):
+            return str(update["author"])
+    return None
 
 
 def _persist(

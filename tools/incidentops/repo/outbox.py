@@ -14,6 +14,8 @@ different events and race on the push both keep what they did.
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -97,25 +99,54 @@ def append(root: Path, ident: str, new: list[dict[str, Any]], config: Config) ->
     return write(root, doc, config)
 
 
-def merge(root: Path, ident: str, results: dict[str, dict[str, Any]], config: Config) -> str:
-    """Fold each target's results (``sent``/``skipped`` IDs, ``remote`` IDs, ``error`` or its
-    absence) into the file as it is now on disk."""
+def merge(
+    root: Path,
+    ident: str,
+    results: dict[str, dict[str, Any]],
+    config: Config,
+    new: list[dict[str, Any]] | None = None,
+) -> str:
+    """Fold the clock's ``new`` events (overdue, escalation: numbered by the run, renumbered
+    if a concurrent run added events first, dropped if it added the same one) and each
+    target's results (``sent``/``skipped`` IDs, ``remote`` IDs, ``error`` or its absence) into
+    the file as it is now on disk."""
     doc = read(root, ident)
+    renumbered = _add_clock_events(doc, new or [])
     targets: dict[str, Any] = doc["targets"]
     for name, result in results.items():
         record = targets.setdefault(name, {})
         for key in ("sent", "skipped"):
-            ids = set(record.get(key, [])) | set(result.get(key, []))
+            ids = set(record.get(key, [])) | {renumbered.get(i, i) for i in result.get(key, [])}
             if ids:
                 record[key] = sorted(ids)
         remote = {**record.get("remote", {}), **result.get("remote", {})}
         if remote:
             record["remote"] = {k: str(v) for k, v in remote.items()}
         if result.get("error"):
-            record["error"] = result["error"]
+            error = dict(result["error"])
+            error["event"] = renumbered.get(error["event"], error["event"])
+            record["error"] = error
         elif result.get("sent"):
             record.pop("error", None)
     return write(root, doc, config)
+
+
+def _clock_key(event: dict[str, Any]) -> tuple[Any, ...]:
+    return (event.get("kind"), event.get("due"), event.get("step"))
+
+
+def _add_clock_events(doc: dict[str, Any], new: list[dict[str, Any]]) -> dict[int, int]:
+    """Append ``new`` unless already there; the run's ID → the ID in the file."""
+    known = {_clock_key(e): int(e["id"]) for e in doc["events"]}
+    renumbered: dict[int, int] = {}
+    for event in new:
+        key = _clock_key(event)
+        if key not in known:
+            [fresh] = incident_events.numbered(doc["events"], [event])
+            doc["events"].append(fresh)
+            known[key] = int(fresh["id"])
+        renumbered[int(event["id"])] = known[key]
+    return renumbered
 
 
 def _tidy(record: dict[str, Any]) -> dict[str, Any]:
@@ -131,7 +162,9 @@ class Store:
     def __init__(self, root: Path, config: Config, git: Any = None) -> None:
         self.root, self.config, self.git = root, config, git
 
-    def jobs(self, ident: str | None = None) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    def jobs(
+        self, ident: str | None = None, now: datetime | None = None
+    ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
         """(incident data, deliveries record) of one incident, or of every open incident and
         every incident with something unsent."""
         from incidentops.repo.store import load
@@ -144,10 +177,21 @@ class Store:
         incidents = facts_of(self.root, "incident")["incident"]
         wanted = {str(i.get("id")) for i in incidents.values() if i.get("status") in OPEN}
         folder = self.root / "deliveries"
+        recent = _recent_prefixes(self.config, now)
+        archiving = any(
+            t.get("type") == "slack" and t.get("archive_after_days") is not None
+            for t in self.config.notify.get("targets", ())
+        )
         for path in sorted(folder.glob("*/*.yaml")) if folder.is_dir() else ():
             if path.stem in wanted or not ID_PATTERN.match(path.stem):
                 continue
-            if _unfinished(read(self.root, path.stem)):
+            # a text check before parsing: only a file with an event inside the give-up
+            # window, or a Slack channel still to archive, can have anything left to do
+            text = path.read_text(encoding="utf-8", errors="replace")
+            stamps = {m[:13] for m in _AT.findall(text)}
+            if not (stamps & recent or (archiving and _channel_open(text))):
+                continue
+            if _unfinished(read(self.root, path.stem), archiving):
                 wanted.add(path.stem)
         found = []
         for name in sorted(wanted):
@@ -157,20 +201,21 @@ class Store:
                 continue  # a deliveries file whose incident is gone: nothing to tell
         return found
 
-    def add_events(self, new: dict[str, list[dict[str, Any]]]) -> None:
-        def attempt() -> list[str]:
-            return [append(self.root, ident, events, self.config) for ident, events in new.items()]
+    def save(
+        self,
+        results: dict[str, dict[str, dict[str, Any]]],
+        new: dict[str, list[dict[str, Any]]],
+    ) -> str | None:
+        idents = sorted(set(results) | set(new))
 
-        self._persist(attempt, f"notify: {len(new)} incident(s) overdue or escalating")
-
-    def save(self, results: dict[str, dict[str, dict[str, Any]]]) -> str | None:
         def attempt() -> list[str]:
-            return [merge(self.root, ident, found, self.config) for ident, found in results.items()]
+            return [
+                merge(self.root, i, results.get(i, {}), self.config, new.get(i)) for i in idents
+            ]
 
         names = sorted({name for found in results.values() for name in found})
-        return self._persist(
-            attempt, f"notify: deliveries of {', '.join(sorted(results))} ({', '.join(names)})"
-        )
+        what = f" ({', '.join(names)})" if names else " (overdue or escalating)"
+        return self._persist(attempt, f"notify: deliveries of {', '.join(idents)}{what}")
 
     def _persist(self, attempt: Any, message: str) -> str | None:
         from incidentops.repo import gitops
@@ -186,14 +231,34 @@ class Store:
         return None
 
 
-def _unfinished(doc: dict[str, Any]) -> bool:
-    """Some event not yet sent or skipped by some target, or a Slack channel still to archive."""
+_AT = re.compile(r"^  at: '?(\d{4}-\d\d-\d\dT\d\d)", re.MULTILINE)
+
+
+def _channel_open(text: str) -> bool:
+    return "      channel: " in text and "      archived: " not in text
+
+
+def _recent_prefixes(config: Config, now: datetime | None) -> set[str]:
+    """The ``YYYY-MM-DDTHH`` hours of the give-up window (and the hour after, for a clock
+    that runs a little ahead)."""
+    if now is None:
+        return set()
+    hours = int(config.notify.get("give_up_after_hours", 24))
+    return {
+        (now - timedelta(hours=h)).astimezone(UTC).strftime("%Y-%m-%dT%H")
+        for h in range(-1, hours + 1)
+    }
+
+
+def _unfinished(doc: dict[str, Any], archiving: bool) -> bool:
+    """Some event not yet sent or skipped by some target, or a Slack channel still to
+    archive."""
     ids = {int(e["id"]) for e in doc.get("events", [])}
-    records = (doc.get("targets") or {}).values()
-    if any(
+    records = list((doc.get("targets") or {}).values())
+    if archiving and any(
         (r.get("remote") or {}).get("channel") and not (r.get("remote") or {}).get("archived")
         for r in records
     ):
         return True
     handled = [set(r.get("sent", [])) | set(r.get("skipped", [])) for r in records]
-    return not handled or any(ids - done for done in handled) or len(handled) == 0
+    return not handled or any(ids - done for done in handled)
