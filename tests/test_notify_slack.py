@@ -15,7 +15,7 @@ import yaml
 
 from conftest import copy_sample, git, run_cli
 from fakeslack import BOT, FakeSlack
-from incidentops.notify.slack import channel_name
+from incidentops.notify.slack_rules import channel_name
 
 TOKEN = "xoxb-1111-fake-slack-secret-2222"
 IDENT = "INC-2026-0010"

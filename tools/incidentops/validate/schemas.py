@@ -19,6 +19,7 @@ from typing import Any
 
 from incidentops.base.kinds import KINDS
 from incidentops.loader import Document
+from incidentops.runbook.mask import masked
 
 __all__ = ["KINDS", "is_valid_fast", "load_schema", "schema_dir", "schema_errors", "schema_file"]
 _MAX_MESSAGE = 240
@@ -115,7 +116,8 @@ def _locate(kind: str, error: Any, document: Document) -> Iterator[tuple[int, in
         path = list(error.absolute_path)
     line, column = document.position(path)
     where = _dotted(path)
-    message = _shorten(error.message)
+    # a schema message quotes the value: a secret pasted in the wrong place is not repeated
+    message = masked(_shorten(error.message), ())
     yield line, column, f"{where}: {message}" if where else message
 
 

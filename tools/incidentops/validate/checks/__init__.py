@@ -23,6 +23,7 @@ from incidentops.validate.checks import (
     incident_status,
     incident_timeline,
     incident_timestamps,
+    literal_secret,
     loading,
     override_person,
     override_window,
@@ -66,6 +67,7 @@ FILE_CHECKS: tuple[ModuleType, ...] = (
     override_person,
     schedule_versions,
     slo_window,
+    literal_secret,
 )
 REPOSITORY_CHECKS: tuple[ModuleType, ...] = (
     references,
