@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/validate.py
 	$(BIN)/python bench/slo.py
 	$(BIN)/python bench/runbook.py
+	$(BIN)/python bench/notify.py
 
 clean:
 	rm -rf $(VENV) .incidentops-cache build dist

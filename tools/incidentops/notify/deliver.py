@@ -30,18 +30,26 @@ class Adapter(Protocol):
     ) -> dict[str, Any]: ...
 
 
-def adapter_for(target: Target, ctx: Context) -> Adapter:
-    from incidentops.notify import email, pagerduty, slack, statuspage, teams, webhook
+# type -> (module, class): imported only when a target of that type is configured (slack_sdk
+# and pagerduty are not free to import on every run)
+ADAPTERS = {
+    "slack": ("slack", "Slack"),
+    "teams": ("teams", "Teams"),
+    "pagerduty": ("pagerduty", "PagerDuty"),
+    "statuspage": ("statuspage", "Statuspage"),
+    "email": ("email", "Email"),
+    "webhook": ("webhook", "Webhook"),
+}
 
-    kinds: dict[str, Callable[[Target, Context], Adapter]] = {
-        "slack": slack.Slack,
-        "teams": teams.Teams,
-        "pagerduty": pagerduty.PagerDuty,
-        "statuspage": statuspage.Statuspage,
-        "email": email.Email,
-        "webhook": webhook.Webhook,
-    }
-    return kinds[target.type](target, ctx)
+
+def adapter_for(target: Target, ctx: Context) -> Adapter:
+    import importlib
+
+    module, name = ADAPTERS[target.type]
+    kind: Callable[[Target, Context], Adapter] = getattr(
+        importlib.import_module(f"incidentops.notify.{module}"), name
+    )
+    return kind(target, ctx)
 
 
 @dataclass
