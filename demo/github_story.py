@@ -64,6 +64,7 @@ _No response_
 """
 # (clock, GitHub login, comment)
 CONVERSATION = [
+    ("12:02", "twhitaker", "/ack"),
     (
         "12:04",
         "twhitaker",

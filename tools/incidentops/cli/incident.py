@@ -1,4 +1,4 @@
-"""Running an incident from the command line: declare, status, timeline, severity, role,
+"""Running an incident from the command line: declare, ack, status, timeline, severity, role,
 update, resolve, close, cancel, show, list, postmortem draft, metrics.
 
 Each command parses its options, calls ``operations`` (which calls the pure lifecycle core and
@@ -14,6 +14,7 @@ import click
 from incidentops.cli.common import (
     TEXT,
     Context,
+    Failure,
     _actor,
     _at,
     _change,
@@ -53,6 +54,38 @@ def status(
         push,
         who,
         lambda data, c: set_status(data, state.lower(), _at(when, c.now), who, note),
+    )
+
+
+@click.command()
+@click.argument("ident", metavar="ID")
+@click.option("--by", "by", help="Who acknowledges: a handle (default: the actor).")
+@at_option
+@changing
+def ack(
+    ident: str,
+    by: str | None,
+    when: str | None,
+    actor: str | None,
+    commit: bool,
+    push: bool,
+    repo: str | None,
+) -> None:
+    """Acknowledge an open incident, once: sets acknowledged_at (where MTTA ends and
+    escalation stops) and acknowledged_by, and adds an acknowledged timeline event."""
+    from incidentops.incident.recording import acknowledge
+
+    who = _actor(actor)
+    person = by.lstrip("@") if by else who
+    if person is None:
+        raise Failure("--by: give the handle of who acknowledges (or --actor / $INCIDENTOPS_ACTOR)")
+    _change(
+        repo,
+        ident,
+        commit,
+        push,
+        who,
+        lambda data, c: acknowledge(data, person, _at(when, c.now), who, c.people),
     )
 
 

@@ -66,6 +66,7 @@ def _register() -> None:
         validate.validate_command,
         validate.schema_command,
         validate.rules_command,
+        incident.ack,
         incident.status,
         incident.timeline,
         incident.severity,

@@ -16,6 +16,7 @@ from incidentops.incident import lifecycle, recording
 from incidentops.incident.lifecycle import Change, LifecycleError
 
 USAGE = {
+    "ack": "/ack [@login]  (you, or the person named, acknowledge the incident; once)",
     "status": "/status STATE [note]  (investigating, identified, mitigated, resolved, closed)",
     "timeline": "/timeline [KIND:] TEXT  (KIND: action, finding, note, ...; default note)",
     "severity": "/severity LEVEL REASON  (SEV1..SEV4 or P0..P3)",
@@ -29,6 +30,7 @@ USAGE = {
     "help": "/help",
 }
 EXAMPLES = {
+    "ack": "/ack",
     "status": "/status identified connection pool exhausted after the 14:02 deploy",
     "timeline": "/timeline action: rolled back checkout-api to v1.42.0",
     "severity": "/severity SEV1 payments failing for all card types",
@@ -120,6 +122,8 @@ def decide(
     ``postmortem_status`` is the ``status`` of its postmortem on main (for /close)."""
     name, text = command.name, command.text
     try:
+        if name == "ack":
+            return _ack(text, data, at, actor, people)
         if name == "status":
             state, note = _split(_need(text, "a state", name))
             return lifecycle.set_status(data, state.lower(), at, actor, note or None)
@@ -167,6 +171,30 @@ def decide(
     except LifecycleError as exc:
         raise CommandError(str(exc), name) from None
     raise CommandError(f"/{name} changes nothing", name)
+
+
+def _ack(
+    text: str, data: dict[str, Any], at: datetime, actor: str | None, people: dict[str, Any]
+) -> Change:
+    """``/ack`` (the commenter acknowledges) or ``/ack @login`` (the person named does); only
+    the command's line counts, and it names one person at most: an ack carries no text."""
+    words = text.split("\n", 1)[0].split()
+    if len(words) > 1:
+        raise CommandError("/ack names one person at most (notes go in /timeline)", "ack")
+    if not words:
+        if actor is None:
+            raise CommandError(
+                "acknowledged_by: your GitHub login is not in oncall/people.yaml; "
+                "name the person: /ack @login",
+                "ack",
+            )
+        return recording.acknowledge(data, actor, at, actor, people)
+    handle = handle_of(words[0], people)
+    if handle is None:
+        raise CommandError(
+            f"acknowledged_by: {words[0][:40]!r} is not in oncall/people.yaml", "ack"
+        )
+    return recording.acknowledge(data, handle, at, actor, people)
 
 
 def record_comment(change: Change, data: dict[str, Any], comment_id: int) -> Change:

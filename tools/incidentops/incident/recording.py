@@ -1,6 +1,6 @@
 """What responders record besides the status (pure, like ``lifecycle``): timeline events,
-severity changes, role assignments and handoffs, published updates. Each returns a
-:class:`~incidentops.lifecycle.Change` the same edit-and-commit path applies."""
+severity changes, role assignments and handoffs, acknowledgements, published updates. Each
+returns a :class:`~incidentops.lifecycle.Change` the same edit-and-commit path applies."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from incidentops.base.config import Config, Severity
 from incidentops.base.patch import Patch
+from incidentops.base.timeutil import parse_time
 from incidentops.incident.lifecycle import (
     AUDIENCES,
     EVENT_KINDS,
@@ -136,6 +137,42 @@ def set_role(
     )
     timeline_event(patch, data, at, "role", actor, text)
     return Change(patch, f"{data.get('id')}: role {role} {handle}", [])
+
+
+def acknowledge(
+    data: dict[str, Any], by: str | None, at: datetime, actor: str | None, people: dict[str, Any]
+) -> Change:
+    """``by`` acknowledges the incident at ``at``: ``acknowledged_at``, ``acknowledged_by`` and
+    an ``acknowledged`` timeline event. Once only, and only while the incident is open; the
+    time falls between detection and mitigation (the order ``validate`` checks)."""
+    ident = data.get("id")
+    if not by:
+        raise LifecycleError("acknowledged_by: no person given (who acknowledges?)")
+    if by not in people:
+        shown = by if len(by) <= 40 else by[:37] + "..."
+        raise LifecycleError(
+            f"acknowledged_by: unknown person {shown!r} (not in oncall/people.yaml)"
+        )
+    if data.get("acknowledged_at"):
+        who = f" by {data['acknowledged_by']}" if data.get("acknowledged_by") else ""
+        raise LifecycleError(f"{ident} is already acknowledged{who} at {data['acknowledged_at']}")
+    if data.get("status") not in OPEN:
+        raise LifecycleError(
+            f"{ident} is {data.get('status')}: only an open incident can be acknowledged"
+        )
+    check_time(data, at)
+    detected, mitigated = parse_time(data.get("detected_at")), parse_time(data.get("mitigated_at"))
+    if detected is not None and at < detected:
+        raise LifecycleError(
+            f"acknowledged_at ({stamp(at)}) would be before detected_at ({data['detected_at']})"
+        )
+    if mitigated is not None and at > mitigated:
+        raise LifecycleError(
+            f"acknowledged_at ({stamp(at)}) would be after mitigated_at ({data['mitigated_at']})"
+        )
+    patch = Patch().set("acknowledged_at", value=stamp(at)).set("acknowledged_by", value=by)
+    timeline_event(patch, data, at, "acknowledged", actor, f"Acknowledged by {by}")
+    return Change(patch, f"{ident}: acknowledged by {by}", [])
 
 
 def add_update(

@@ -28,6 +28,7 @@ INCIDENT_FIELDS = (
     "roles",
     "declared_at",
     "acknowledged_at",
+    "acknowledged_by",
     "mitigated_at",
     "resolved_at",
     "closed_at",

@@ -135,6 +135,7 @@ def _incident(ctx: FileContext, facts: FileFacts) -> None:
     for i, service in enumerate(_list(data.get("services"))):
         facts.ref("service", service, ("services", i))
     facts.ref("person", data.get("declared_by"), ("declared_by",))
+    facts.ref("person", data.get("acknowledged_by"), ("acknowledged_by",))
     for role, handle in _dict(data.get("roles")).items():
         facts.ref("person", handle, ("roles", role))
     for i, path in enumerate(_list(data.get("runbooks"))):
