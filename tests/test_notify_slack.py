@@ -231,7 +231,7 @@ def test_an_api_error_fails_the_flush_with_one_line_and_keeps_order(
     assert flushed.returncode == 1
     [line] = [x for x in flushed.stdout.splitlines() if "failed:" in x]
     assert line == (
-        "slack: INC-2026-0010 event 2 (update) failed: slack: Slack said not_in_channel (HTTP 200)"
+        "slack: INC-2026-0010 event 2 (update) failed: Slack said not_in_channel (HTTP 200)"
     )
     status = cli(repo, "notify", "status", IDENT)
     assert "not_in_channel" in status.stdout

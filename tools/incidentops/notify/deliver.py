@@ -153,7 +153,8 @@ def _deliver(
             )
             text = ctx.safe(one_line(cause, 300))
             result.error = {"event": int(event["id"]), "at": stamp(ctx.now), "message": text}
-            result.lines.append(f"{label} failed: {text}")
+            # the label already names the target; the cause need not say it twice
+            result.lines.append(f"{label} failed: {text.removeprefix(target.name + ': ')}")
             break
         result.sent.append(int(event["id"]))
         result.lines.append(f"{label} sent")
