@@ -289,6 +289,7 @@ def run_job(
     extra_env: dict[str, str],
     github: dict[str, Any] | None = None,
     now: str = FIXED_NOW,
+    secrets: dict[str, str] | None = None,
 ) -> JobRun:
     """Run ``job_id`` of ``workflow_name`` for the event; every step's clock is at ``now``
     (``INCIDENTOPS_NOW``, git's dates: see ``conftest.clock_env``), never the wall clock."""
@@ -313,7 +314,8 @@ def run_job(
             "actor": (event.get("sender") or {}).get("login"),
             **(github or {}),
         },
-        "secrets": {"GITHUB_TOKEN": "ghs_harness_job_token"},
+        # an unset secret expands to "" in Actions, as it does here
+        "secrets": {"GITHUB_TOKEN": "ghs_harness_job_token", **(secrets or {})},
         "inputs": event.get("inputs") or {},
         "steps": {},
         "env": {},
